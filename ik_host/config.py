@@ -1,0 +1,75 @@
+"""The configuration components fall back on when a spec does not say otherwise.
+
+A framework integration answers the ``ik_config`` hook (the Django app builds a ``Config`` from
+the ``IMAGEKIT_*`` settings); the defaults plugin answers last with the plain-Python defaults.
+Plain Python can also call ``set_config(Config(...))``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ik_host.imageio import DEFAULT_LIMITS, Limits
+from ik_host.plugins import IKPluginManager, get_plugin_manager
+
+
+@dataclass(frozen=True, eq=False)
+class Config:
+    """Defaults for cache files. Component fields take a registered name, a dotted path or an
+    object; ``storage`` and ``state_cache`` may also be ready instances.
+
+    Compared by identity: components built from one Config are reused until it is replaced."""
+
+    cachefile_dir: str = "CACHE/images"
+    backend: Any = "simple"
+    strategy: Any = "just_in_time"
+    namer: Any = "hash"
+    spec_namer: Any = "source_name_as_path"
+    storage: Any = "filesystem"
+    state_cache: Any = "memory"
+    engine: Any = "pillow"
+    cache_prefix: str = "imagekit:"
+    # Seconds a known-good state is kept; None keeps it for as long as the cache does.
+    cache_timeout: float | None = None
+    # Seconds a "does not exist" answer from the storage is trusted (the spec's 5 seconds).
+    missing_timeout: float = 5
+    # Seconds a generation may hold its lock before another process may take over.
+    lock_timeout: float = 60
+    limits: Limits = DEFAULT_LIMITS
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+
+_override: Config | None = None
+
+
+@functools.lru_cache(maxsize=4)
+def _config_for(pm: IKPluginManager, generation: int) -> Config:
+    return pm.hook.ik_config() or Config()
+
+
+def get_config() -> Config:
+    """The configuration in force: ``set_config``'s, else the ``ik_config`` hook's answer."""
+    if _override is not None:
+        return _override
+    pm = get_plugin_manager()
+    return _config_for(pm, pm.generation)
+
+
+def set_config(config: Config | None) -> None:
+    """Use ``config`` from now on (``None`` returns to the hook's answer)."""
+    global _override
+    _override = config
+    reset_config(keep_override=True)
+
+
+def reset_config(keep_override: bool = False) -> None:
+    """Ask the ``ik_config`` hook again on next use (after settings change, for example)."""
+    global _override
+    if not keep_override:
+        _override = None
+    _config_for.cache_clear()

@@ -1,0 +1,64 @@
+"""The exceptions the host raises. Every one derives from ``IKError``."""
+
+from __future__ import annotations
+
+
+class IKError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class PluginLoadError(IKError):
+    """An ``ik_host`` entry point could not be imported or registered."""
+
+
+class UnknownComponentError(IKError, LookupError):
+    """A name (short or dotted) resolves to no registered component."""
+
+
+class DuplicateComponentError(IKError):
+    """Two plugins register different objects under the same name."""
+
+
+class SourceImageError(IKError, ValueError):
+    """A source cannot be used as an image: unreadable, truncated, too large, not an image.
+
+    ``name`` is the source's file name (or ``"<unnamed>"``), ``cause`` a short reason.
+    """
+
+    def __init__(self, name: str | None, cause: str) -> None:
+        self.name = name or "<unnamed>"
+        self.cause = cause
+        super().__init__(f"cannot use {self.name!r} as a source image: {cause}")
+
+
+class SourceTooLarge(SourceImageError):
+    """A source is over a configured limit (pixels, bytes or frames)."""
+
+
+class UnknownFormat(IKError, ValueError):
+    """No image format is known under that name."""
+
+
+class UnknownExtension(IKError, ValueError):
+    """No image format is known for that file extension."""
+
+
+class CacheFileError(IKError):
+    """Generating or storing a cache file failed; the message names the file and the cause."""
+
+
+class UnsafePathError(IKError, ValueError):
+    """A name would place a file outside the directory it must stay in."""
+
+
+class ProcessingError(IKError):
+    """A processor failed on a source; the message names the source and the processor."""
+
+
+class EncodingError(ProcessingError):
+    """The processed image could not be saved in the output format (a mode the format cannot
+    hold with ``autoconvert`` off, options the format refuses); names the source and format."""
+
+
+class MissingSource(IKError, ValueError):
+    """A spec needs a source (for its cache-file name or to generate) and has none."""

@@ -1,0 +1,143 @@
+"""Open a source, run the processors, save the result: the path every generated image takes.
+
+The source is decoded once, at the smallest scale the first processor says it needs (JPEG DCT
+scaling), then each processor runs in order and the result is saved once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from PIL import Image
+
+from ik_host.errors import EncodingError, IKError, ProcessingError
+from ik_host.imageio import DEFAULT_LIMITS, Limits, image_to_bytes, open_image, source_name
+
+# Decode at no less than this multiple of what the first processor needs, so the final
+# resample still has real detail to work from.
+DRAFT_MARGIN = 2
+
+
+class GeneratedImage(io.BytesIO):
+    """An encoded image in memory, with what is known about it without decoding it again."""
+
+    def __init__(self, data: bytes, *, format: str, width: int, height: int) -> None:
+        super().__init__(data)
+        self.format = format
+        self.width = width
+        self.height = height
+        self.name: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.getbuffer())
+
+
+# A processor's ``size_role`` says how it changes sizes, so hints can be chained: only
+# size-neutral processors may stand before the processor that fixes the scale.
+NEUTRAL = "neutral"  # output size == input size, pixels unaffected by scale (Adjust, Transpose)
+RESCALE = "rescale"  # resamples to a size of its own (ResizeToFill, ResizeToFit, ...)
+OTHER = "other"  # anything else: the source is decoded in full
+
+Size = tuple[int, int]
+
+
+def _one_hint(processor: Any, size: Size) -> tuple[Size | None, bool]:
+    if isinstance(processor, (list, tuple)):  # a pipeline nested in the list
+        return chained_size_hint(processor, size)
+    method = getattr(processor, "size_hint", None)
+    role = getattr(processor, "size_role", OTHER)
+    hint = method(size) if method is not None else None
+    if hint is None or role == RESCALE:
+        return hint, role == RESCALE
+    return (size, False) if role == NEUTRAL else (None, False)
+
+
+def chained_size_hint(processors: Sequence[Any], size: Size) -> tuple[Size | None, bool]:
+    """``(hint, rescaled)`` for a list of processors run on a ``size`` source.
+
+    ``hint`` is the smallest source size that gives the same result (``size`` itself when
+    nothing rescales), or None when it cannot be known; ``rescaled`` says a processor fixed
+    the scale.
+    """
+    for processor in processors:
+        hint, rescaled = _one_hint(processor, size)
+        if hint is None or rescaled:
+            return hint, rescaled
+    return size, False
+
+
+def draft_size(processors: Sequence[Any], size: Size) -> Size | None:
+    """The size to decode a ``size`` source at, or None to decode it in full."""
+    needed, rescaled = chained_size_hint(processors, tuple(size))
+    if not needed or not rescaled:
+        return None
+    width = min(size[0], needed[0] * DRAFT_MARGIN)
+    height = min(size[1], needed[1] * DRAFT_MARGIN)
+    return (width, height) if (width, height) != tuple(size) else None
+
+
+def run_processors(img: Image.Image, processors: Sequence[Any], name: str | None) -> Image.Image:
+    for processor in processors:
+        try:
+            img = processor.process(img)
+        except IKError:
+            raise
+        except Exception as exc:
+            raise ProcessingError(
+                f"processor {type(processor).__name__} failed on {name or '<unnamed>'!r}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    return img
+
+
+def process(
+    source: Any,
+    processors: Sequence[Any] = (),
+    format: str | None = None,
+    options: dict[str, Any] | None = None,
+    autoconvert: bool = True,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    name: str | None = None,
+) -> GeneratedImage:
+    """Generate an image from ``source``: open, process, encode. Nothing is written anywhere."""
+    name = name or source_name(source)
+    processors = list(processors)
+    img = open_image(
+        source, name=name, limits=limits, draft=lambda size: draft_size(processors, size)
+    )
+    original_format = img.format
+    img = run_processors(img, processors, name)
+    output_format = format or original_format or "JPEG"
+    try:
+        data = image_to_bytes(img, output_format, options, autoconvert)
+    except IKError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise EncodingError(
+            f"saving {name or '<unnamed>'!r} as {output_format} (mode {img.mode}, options "
+            f"{options or {}}) failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return GeneratedImage(
+        data.getvalue(), format=output_format.upper(), width=img.width, height=img.height
+    )
+
+
+class PillowEngine:
+    """The engine every other engine falls back on: ``process`` above, on Pillow."""
+
+    def generate(
+        self,
+        source: Any,
+        processors: Sequence[Any] = (),
+        format: str | None = None,
+        options: dict[str, Any] | None = None,
+        autoconvert: bool = True,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        name: str | None = None,
+    ) -> GeneratedImage:
+        return process(source, processors, format, options, autoconvert, limits=limits, name=name)

@@ -1,0 +1,107 @@
+"""The records a plugin hands to the host: one small frozen dataclass per kind of component.
+
+A registration hook returns a list of these. ``name`` is the short name users write in settings
+(``"simple"``, ``"ResizeToFill"``); ``aliases`` are further names, typically the dotted paths that
+django-imagekit settings use (``"imagekit.cachefiles.backends.Simple"``), so those resolve without
+importing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+def normalize_name(name: str) -> str:
+    """The key a name is looked up by: case, ``_`` and ``-`` do not matter.
+
+    ``"just_in_time"``, ``"JustInTime"`` and ``"just-in-time"`` are one name.
+    """
+    return name.replace("_", "").replace("-", "").lower()
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named thing a plugin provides. Subclasses only set ``kind``."""
+
+    kind: ClassVar[str] = "component"
+    name: str
+    obj: Any
+    aliases: tuple[str, ...] = field(default=())
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError(f"a {self.kind} needs a non-empty name, got {self.name!r}")
+        if isinstance(self.aliases, str):
+            object.__setattr__(self, "aliases", (self.aliases,))
+
+    @property
+    def key(self) -> str:
+        return normalize_name(self.name)
+
+
+@dataclass(frozen=True)
+class Processor(Component):
+    """A processor class (or factory): anything whose instances have ``process(image) -> image``."""
+
+    kind: ClassVar[str] = "processor"
+
+
+@dataclass(frozen=True)
+class Namer(Component):
+    """A cache-file namer: a callable ``namer(generator) -> str`` giving a storage-relative name."""
+
+    kind: ClassVar[str] = "namer"
+
+
+@dataclass(frozen=True)
+class Strategy(Component):
+    """A cache-file strategy class: decides *when* a cache file is generated.
+
+    Instances may define ``on_existence_required(file)``, ``on_content_required(file)`` and
+    ``on_source_saved(file)``; a missing method means "do nothing".
+    """
+
+    kind: ClassVar[str] = "strategy"
+
+
+@dataclass(frozen=True)
+class Backend(Component):
+    """A cache-file backend class: decides *how* a cache file is generated.
+
+    Instances have ``generate(file, force=False)``, ``exists(file) -> bool`` and
+    ``get_state(file)``/``set_state(file, state)``.
+    """
+
+    kind: ClassVar[str] = "backend"
+
+
+@dataclass(frozen=True)
+class Storage(Component):
+    """A storage class for cache files: instances have ``exists/open/save/url/delete/size``."""
+
+    kind: ClassVar[str] = "storage"
+
+
+@dataclass(frozen=True)
+class StateCache(Component):
+    """A state cache class: instances have ``get/set/add/delete`` (and optionally ``get_many``)."""
+
+    kind: ClassVar[str] = "state_cache"
+
+
+@dataclass(frozen=True)
+class Engine(Component):
+    """An image engine class: turns a source into an encoded image with a list of processors.
+
+    Instances have ``generate(source, processors, format, options, autoconvert, *, limits,
+    name) -> GeneratedImage``. The ``"pillow"`` engine is ``ik_host.pipeline.PillowEngine``.
+    """
+
+    kind: ClassVar[str] = "engine"
+
+
+KINDS: dict[str, type[Component]] = {
+    cls.kind: cls for cls in (Processor, Namer, Strategy, Backend, Storage, StateCache, Engine)
+}

@@ -1,0 +1,140 @@
+"""The generator/spec protocol.
+
+A *generator* is anything with ``generate()`` returning an image file and ``get_hash()``. A
+*spec* is a generator made from a source image by a list of processors, then saved in a format
+with options. Specs say which namer, storage, backend and strategy their cache files use; a
+``None`` there means "the configured default".
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Hashable
+from typing import Any
+
+from ik_host.components import get_engine, get_namer
+from ik_host.config import get_config
+from ik_host.errors import MissingSource
+from ik_host.hashing import stable_hash
+from ik_host.imageio import source_name
+from ik_host.pipeline import GeneratedImage
+
+# The attributes a spec's hash is made of, besides the source name.
+SHAPING_ATTRIBUTES = ("processors", "format", "options", "autoconvert")
+
+
+@functools.cache
+def _shaped_by_class_attributes(cls: type) -> bool:
+    """Whether none of ``cls``'s shaping attributes is computed (a property or descriptor)."""
+    return not any(
+        hasattr(inspect.getattr_static(cls, name, None), "__get__") for name in SHAPING_ATTRIBUTES
+    )
+
+
+# (hash_key, source name) -> hash. Holds only keys and strings, never a spec or its source.
+_hash_memo: dict[tuple[Hashable, str | None], str] = {}
+HASH_MEMO_LIMIT = 8192
+
+
+class ImageSpec:
+    """Make an image from ``source`` with ``processors``, saved as ``format`` with ``options``."""
+
+    processors: Any = ()
+    format: str | None = None
+    options: dict[str, Any] | None = None
+    autoconvert: bool = True
+    cachefile_namer: Any = None
+    cachefile_storage: Any = None
+    cachefile_backend: Any = None
+    cachefile_strategy: Any = None
+    limits: Any = None
+    engine: Any = None
+
+    def __init__(self, source: Any = None) -> None:
+        self.source = source
+
+    @property
+    def source(self) -> Any:
+        return self._source
+
+    @source.setter
+    def source(self, value: Any) -> None:
+        self._source = value
+        self._hash: str | None = None
+        self._cachefile_name: str | None = None
+
+    @property
+    def source_name(self) -> str | None:
+        return source_name(self.source) if self.source is not None else None
+
+    def get_hash(self) -> str:
+        """A digest of everything that shapes the output: the processors, format, options,
+        autoconvert and source name. Computed once per ``hash_key()`` and source name."""
+        if self._hash is None:
+            key = self.hash_key()
+            if key is None:
+                self._hash = self.compute_hash()
+            else:
+                self._hash = self._memoised_hash((key, self.source_name))
+        return self._hash
+
+    def _memoised_hash(self, memo_key: tuple[Hashable, str | None]) -> str:
+        digest = _hash_memo.get(memo_key)
+        if digest is None:
+            digest = self.compute_hash()
+            if len(_hash_memo) >= HASH_MEMO_LIMIT:
+                _hash_memo.clear()
+            _hash_memo[memo_key] = digest
+        return digest
+
+    def compute_hash(self) -> str:
+        return stable_hash(
+            self.source_name,
+            list(self.processors),
+            self.format,
+            self.options or {},
+            self.autoconvert,
+        )
+
+    def hash_key(self) -> Hashable | None:
+        """A hashable stand-in for the shaping attributes, so equal specs share one hash
+        computation; None when they cannot be told apart cheaply (computed per instance).
+
+        By default: the class and the identity of its class-level attributes, when no shaping
+        attribute is set on the instance or computed by a property. A subclass whose instances
+        are shaped by constructor arguments may return those (see ``imagekit:thumbnail``).
+        Mutating a class's ``processors`` list in place after use is not noticed; assign a new
+        list instead.
+        """
+        cls = type(self)
+        if not vars(self).keys().isdisjoint(SHAPING_ATTRIBUTES):
+            return None
+        if not _shaped_by_class_attributes(cls):
+            return None
+        return (cls, id(cls.processors), cls.format, id(cls.options), cls.autoconvert)
+
+    @property
+    def cachefile_name(self) -> str:
+        """The storage name of this spec's cache file, from the spec namer."""
+        if self._cachefile_name is None:
+            if self.source is None:
+                raise MissingSource(
+                    f"{type(self).__name__} has no source, so its cache file has no name"
+                )
+            self._cachefile_name = get_namer(self.cachefile_namer, for_spec=True)(self)
+        return self._cachefile_name
+
+    def generate(self) -> GeneratedImage:
+        """The processed image, encoded, in memory. Raises ``SourceImageError`` for bad input."""
+        if self.source is None:
+            raise MissingSource(f"{type(self).__name__} cannot generate without a source")
+        return get_engine(self.engine).generate(
+            self.source,
+            list(self.processors),
+            self.format,
+            self.options,
+            self.autoconvert,
+            limits=self.limits or get_config().limits,
+            name=self.source_name,
+        )

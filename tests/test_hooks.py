@@ -1,0 +1,186 @@
+"""Each hook, implemented by a plugin registered in code, changes what the host does."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from ik_host import hookimpl
+from ik_host.cachefile import CacheFile
+from ik_host.config import Config, get_config
+from ik_host.records import Namer, StateCache, Storage
+from ik_host.sourcegroups import iter_source_groups, iter_sources
+from ik_host.specs import ImageSpec
+from tests.conftest import image_bytes, make_image
+
+
+class Spec(ImageSpec):
+    format = "PNG"
+
+
+def _source(name: str = "pics/cat.png") -> io.BytesIO:
+    source = io.BytesIO(image_bytes(make_image(size=(20, 10)), "PNG"))
+    source.name = name
+    return source
+
+
+class DictStorage:
+    """A storage holding files in a dict; enough for the host."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def exists(self, name: str) -> bool:
+        return name in self.files
+
+    def save(self, name: str, content: Any, max_length: int | None = None) -> str:
+        self.files[name] = content.read()
+        return name
+
+    def open(self, name: str, mode: str = "rb") -> io.BytesIO:
+        return io.BytesIO(self.files[name])
+
+    def url(self, name: str) -> str:
+        return f"mem://{name}"
+
+    def size(self, name: str) -> int:
+        return len(self.files[name])
+
+    def delete(self, name: str) -> None:
+        self.files.pop(name, None)
+
+
+class CountingCache(dict):
+    gets = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        type(self).gets += 1
+        return super().get(key, default)
+
+    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
+        self[key] = value
+
+    def add(self, key: str, value: Any, timeout: float | None = None) -> bool:
+        return self.setdefault(key, value) is value
+
+    def delete(self, key: str) -> None:
+        self.pop(key, None)
+
+
+class Components:
+    @hookimpl
+    def ik_register_namers(self) -> list[Namer]:
+        return [Namer("flat", lambda generator: f"flat/{generator.get_hash()}.png")]
+
+    @hookimpl
+    def ik_register_storages(self) -> list[Storage]:
+        return [Storage("dict", DictStorage)]
+
+    @hookimpl
+    def ik_register_state_caches(self) -> list[StateCache]:
+        return [StateCache("counting", CountingCache)]
+
+
+def test_registered_namer_storage_and_state_cache_are_used_by_name(
+    register_plugin: Callable[..., Any],
+) -> None:
+    register_plugin(Components())
+
+    class Flat(Spec):
+        cachefile_namer = "flat"
+        cachefile_storage = "dict"
+
+    file = CacheFile(Flat(source=_source()))
+    assert file.name.startswith("flat/") and file.url == f"mem://{file.name}"
+    storage = file.storage
+    assert isinstance(storage, DictStorage) and file.name in storage.files
+    assert Image.open(io.BytesIO(storage.files[file.name])).size == (20, 10)
+
+
+def test_ik_config_answer_is_the_configuration(register_plugin: Callable[..., Any]) -> None:
+    class Configured:
+        @hookimpl
+        def ik_config(self) -> Config:
+            return Config(cachefile_dir="thumbs", storage="dict", state_cache="counting")
+
+    register_plugin(Components())
+    register_plugin(Configured())
+    assert get_config().cachefile_dir == "thumbs"
+    CountingCache.gets = 0
+    file = CacheFile(Spec(source=_source()))
+    assert file.name.startswith("thumbs/pics/cat/")
+    assert file.url.startswith("mem://thumbs/")
+    assert CountingCache.gets >= 1  # the configured state cache was consulted
+
+
+def test_without_an_answer_the_host_defaults_apply(register_plugin: Callable[..., Any]) -> None:
+    register_plugin(Components())
+    assert get_config().cachefile_dir == "CACHE/images"
+
+
+def test_source_groups_from_every_plugin(
+    register_plugin: Callable[..., Any], tmp_path: Path
+) -> None:
+    class Dir:
+        def files(self) -> Any:
+            yield from sorted(tmp_path.glob("*.png"))
+
+    class Groups:
+        @hookimpl
+        def ik_source_groups(self) -> list[tuple[str, Any]]:
+            return [("app:thumb", Dir()), ("app:other", Dir())]
+
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(image_bytes(make_image(), "PNG"))
+    register_plugin(Groups())
+    ours = [gid for gid, _ in iter_source_groups() if gid.startswith("app:")]
+    assert ours == ["app:thumb", "app:other"]  # other installed plugins may add groups too
+    assert [p.name for p in iter_sources("app:thumb")] == ["a.png", "b.png"]
+    assert list(iter_sources("app:missing")) == []
+
+
+def test_unregistering_removes_the_components(register_plugin: Callable[..., Any]) -> None:
+    plugin = register_plugin(Components())
+
+    class Flat(Spec):
+        cachefile_namer = "flat"
+
+    assert Flat(source=_source()).cachefile_name.startswith("flat/")
+    from ik_host.plugins import get_plugin_manager  # noqa: PLC0415
+
+    get_plugin_manager().unregister(plugin)
+    with pytest.raises(LookupError, match="pip install"):
+        Flat(source=_source()).cachefile_name  # noqa: B018
+
+
+def test_registered_engine_is_chosen_per_spec_and_by_config(
+    register_plugin: Callable[..., Any],
+) -> None:
+    from ik_host.pipeline import PillowEngine  # noqa: PLC0415
+    from ik_host.records import Engine  # noqa: PLC0415
+
+    calls: list[str] = []
+
+    class Recording(PillowEngine):
+        def generate(self, source: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(kwargs["name"])
+            return super().generate(source, *args, **kwargs)
+
+    class Engines:
+        @hookimpl
+        def ik_register_engines(self) -> list[Engine]:
+            return [Engine("recording", Recording)]
+
+    register_plugin(Engines())
+
+    class Recorded(Spec):
+        engine = "recording"
+
+    assert Recorded(source=_source("a.png")).generate().width == 20
+    assert Spec(source=_source("b.png")).generate().width == 20  # the default: pillow
+    assert calls == ["a.png"]

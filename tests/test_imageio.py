@@ -1,0 +1,152 @@
+"""Opening and saving images: limits, broken input, autoconvert, transparency and ICC profiles."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from ik_host.errors import SourceImageError, SourceTooLarge, UnknownExtension, UnknownFormat
+from ik_host.imageio import (
+    Limits,
+    extension_to_format,
+    format_to_extension,
+    format_to_mimetype,
+    image_to_bytes,
+    open_image,
+    suggest_extension,
+)
+from tests.conftest import image_bytes, make_image
+
+
+def test_opens_path_bytes_and_file_objects(tmp_path: Path) -> None:
+    data = image_bytes(make_image(size=(30, 20)), "PNG")
+    path = tmp_path / "a.png"
+    path.write_bytes(data)
+    for source in (str(path), path, data, io.BytesIO(data)):
+        img = open_image(source)
+        assert img.size == (30, 20)
+        assert img.getpixel((0, 0)) == (220, 30, 30)
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [
+        (b"", "empty"),
+        (b"<html><body>not an image</body></html>", "not an image"),
+        (image_bytes(make_image(size=(300, 200)), "JPEG")[:400], "truncated"),
+        (image_bytes(make_image(size=(300, 200)), "PNG")[:120], "truncated"),
+    ],
+    ids=["zero-bytes", "html-named-jpg", "truncated-jpeg", "truncated-png"],
+)
+def test_broken_input_names_the_file_and_cause(tmp_path: Path, content: bytes, cause: str) -> None:
+    path = tmp_path / "upload.jpg"
+    path.write_bytes(content)
+    with pytest.raises(SourceImageError) as info:
+        open_image(path)
+    message = str(info.value)
+    assert "upload.jpg" in message
+    assert cause in message
+    assert info.value.name == str(path)
+
+
+def test_decompression_bomb_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    Image.new("1", (12_000, 12_000)).save(path)  # 144 Mpx in a few kilobytes
+    assert path.stat().st_size < 100_000
+    with pytest.raises(SourceTooLarge, match="12000x12000 pixels is over the limit"):
+        open_image(path)
+
+
+def test_limits_on_bytes_and_frames(tmp_path: Path) -> None:
+    frames = [Image.new("L", (8, 8), 40 * index) for index in range(5)]  # distinct: none merge
+    path = tmp_path / "anim.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(SourceTooLarge, match="5 frames is over the limit of 3"):
+        open_image(path, limits=Limits(max_frames=3))
+    with pytest.raises(SourceTooLarge, match="bytes is over the limit of 10"):
+        open_image(path, limits=Limits(max_bytes=10))
+    assert open_image(path, limits=Limits(max_frames=5)).size == (8, 8)
+
+
+def test_draft_decodes_jpeg_at_reduced_scale() -> None:
+    data = image_bytes(make_image(size=(1600, 1200)), "JPEG")
+    img = open_image(data, draft=lambda size: (size[0] // 4, size[1] // 4))
+    assert img.size == (400, 300)
+    assert open_image(data, draft=lambda size: None).size == (1600, 1200)
+
+
+def test_format_tables() -> None:
+    assert format_to_extension("jpeg") == ".jpg"
+    assert format_to_extension("PNG") == ".png"
+    assert extension_to_format("JPG") == "JPEG"
+    assert extension_to_format(".webp") == "WEBP"
+    assert format_to_mimetype("JPEG") == "image/jpeg"
+    assert suggest_extension("a/b.jpeg", "JPEG") == ".jpeg"
+    assert suggest_extension("a/b.png", "JPEG") == ".jpg"
+    assert suggest_extension("a/b.png", None) == ".png"
+    with pytest.raises(UnknownFormat):
+        format_to_extension("NOPE")
+    with pytest.raises(UnknownExtension):
+        extension_to_format(".nope")
+
+
+def _roundtrip(img: Image.Image, format: str) -> Image.Image:
+    out = Image.open(image_to_bytes(img, format))
+    out.load()
+    return out
+
+
+def _half_transparent(mode: str) -> Image.Image:
+    """Left half opaque blue, right half fully transparent."""
+    if mode == "P":  # Pillow's RGBA -> P conversion drops alpha, so build the palette by hand
+        img = Image.new("P", (20, 10), 1)
+        img.putpalette([0, 0, 255, 255, 0, 0])
+        img.paste(0, (0, 0, 10, 10))
+        img.info["transparency"] = 1
+        return img
+    img = Image.new("RGBA", (20, 10), (255, 0, 0, 0))
+    img.paste((0, 0, 255, 255), (0, 0, 10, 10))
+    return img.convert(mode)
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP", "GIF"])
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_transparency_kept_where_the_format_holds_it(format: str, mode: str) -> None:
+    out = _roundtrip(_half_transparent(mode), format).convert("RGBA")
+    assert out.getpixel((15, 5))[3] == 0
+    assert out.getpixel((2, 5))[3] == 255
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_jpeg_flattens_transparency_onto_white(mode: str) -> None:
+    out = _roundtrip(_half_transparent(mode), "JPEG")
+    assert out.mode in ("RGB", "L")
+    assert min(out.convert("RGB").getpixel((15, 5))) > 240  # transparent became white
+
+
+@pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16"])
+@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_every_mode_saves_in_every_format(mode: str, format: str) -> None:
+    out = _roundtrip(make_image(mode, (16, 12)), format)
+    assert out.size == (16, 12)
+    assert out.format == format
+
+
+def test_sixteen_bit_is_scaled_not_clipped_for_jpeg() -> None:
+    img = Image.new("I;16", (8, 8), 0)
+    img.putpixel((0, 0), 65535)
+    img.putpixel((1, 0), 32768)
+    out = _roundtrip(img, "JPEG").convert("L")
+    assert out.getpixel((0, 0)) > 240
+    assert 100 < out.getpixel((1, 0)) < 160
+
+
+@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP"])
+def test_icc_profile_kept(format: str) -> None:
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    img = make_image("RGB", (8, 8))
+    img.info["icc_profile"] = profile
+    assert _roundtrip(img, format).info.get("icc_profile") == profile
