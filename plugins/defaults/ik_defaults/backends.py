@@ -1,0 +1,227 @@
+"""Cache-file backends that keep each file's state in a state cache.
+
+``CachedFileBackend`` knows states; ``Simple`` generates at once, in the calling process.
+Generation is single-flight: a lock taken with the state cache's atomic ``add`` (with an expiry,
+so a crashed holder cannot block forever) lets one caller generate while the others wait for the
+file to appear. The lock is only as shared as the cache: use a shared cache (Redis, memcached)
+when several processes serve the same files.
+
+The state cache is a convenience, never a point of failure. When it raises (Redis stopped, a
+network fault), one warning is logged, its answers are taken as misses (so existence is asked of
+the storage), writes are dropped and generation goes ahead without the lock. It is left alone for
+``cache_retry_seconds`` after a failure, then tried again; once it answers, it is used as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from typing import Any
+
+from ik_host.components import get_state_cache
+from ik_host.config import get_config
+from ik_host.state import CacheFileState, StateRecord, state_key
+
+_UNSET: Any = object()
+LOCK_POLL_SECONDS = 0.05
+
+logger = logging.getLogger("ik_defaults.backends")
+
+
+class CachedFileBackend:
+    """Knows whether cache files exist, remembering the answer in a state cache.
+
+    ``cache`` is any object with ``get/set/add/delete``; the other arguments default to the
+    configuration (``ik_host.config``). Failures of the cache are tolerated (see the module).
+    """
+
+    # Seconds the state cache is left alone after it failed, before it is tried again.
+    cache_retry_seconds: float = 2.0
+
+    def __init__(
+        self,
+        cache: Any = None,
+        prefix: str | None = None,
+        timeout: float | None = _UNSET,
+        missing_timeout: float | None = None,
+        lock_timeout: float | None = None,
+    ) -> None:
+        self._cache = cache
+        self._prefix = prefix
+        self._timeout = timeout
+        self._missing_timeout = missing_timeout
+        self._lock_timeout = lock_timeout
+        # While the cache is failing: the monotonic time before which it is not tried again.
+        self._cache_down_until = 0.0
+        self._outage_lock = threading.Lock()
+
+    @property
+    def cache(self) -> Any:
+        return self._cache if self._cache is not None else get_state_cache()
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix if self._prefix is not None else get_config().cache_prefix
+
+    def timeout_for(self, state: CacheFileState) -> float | None:
+        config = get_config()
+        if state is CacheFileState.EXISTS:
+            return config.cache_timeout if self._timeout is _UNSET else self._timeout
+        if self._missing_timeout is not None:
+            return self._missing_timeout
+        return config.missing_timeout
+
+    @property
+    def lock_timeout(self) -> float:
+        return self._lock_timeout if self._lock_timeout is not None else get_config().lock_timeout
+
+    def get_key(self, file: Any) -> str:
+        return state_key(self.prefix, file.name)
+
+    def get_record(self, file: Any, check_if_unknown: bool = True) -> StateRecord:
+        """The cached record; on a miss, ask the storage (once) and remember its answer.
+
+        A cache file that was seen to exist keeps that record (``file.known_state``), so
+        repeated accesses on one cache file object cost one lookup in all.
+        """
+        known = getattr(file, "known_state", None)
+        if known is not None:
+            return known
+        record = StateRecord.load(self.cache_get(self.get_key(file)))
+        if record is None:
+            record = StateRecord(CacheFileState.DOES_NOT_EXIST)
+            if check_if_unknown:
+                if file.storage.exists(file.name):
+                    record = StateRecord(CacheFileState.EXISTS)
+                self.set_record(file, record)
+        self._remember(file, record)
+        return record
+
+    @staticmethod
+    def _remember(file: Any, record: StateRecord) -> None:
+        if hasattr(file, "known_state"):
+            file.known_state = record if record.state is CacheFileState.EXISTS else None
+
+    def set_record(self, file: Any, record: StateRecord) -> None:
+        self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
+        self._remember(file, record)
+
+    # -- the state cache, tolerating its failures -----------------------------------------------
+
+    def cache_get(self, key: str) -> Any:
+        """The cached value, or None for a miss or while the cache is failing."""
+        if self._cache_down_until and time.monotonic() < self._cache_down_until:
+            return None
+        try:
+            value = self.cache.get(key)
+        except Exception as exc:  # any cache client's own error: ConnectionError, timeouts...
+            self._cache_failed(exc)
+            return None
+        if self._cache_down_until:
+            self._cache_recovered()
+        return value
+
+    def cache_set(self, key: str, value: Any, timeout: float | None) -> None:
+        """Store ``value``; dropped while the cache is failing."""
+        self._cache_call("set", key, value, timeout)
+
+    def cache_add(self, key: str, value: Any, timeout: float | None) -> bool | None:
+        """``add``'s answer (True when the key was free), or None while the cache is failing."""
+        return self._cache_call("add", key, value, timeout)
+
+    def cache_delete(self, key: str) -> None:
+        self._cache_call("delete", key)
+
+    def _cache_call(self, method: str, *args: Any) -> Any:
+        if self._cache_down_until and time.monotonic() < self._cache_down_until:
+            return None
+        try:
+            result = getattr(self.cache, method)(*args)
+        except Exception as exc:
+            self._cache_failed(exc)
+            return None
+        if self._cache_down_until:
+            self._cache_recovered()
+        return result
+
+    def _cache_failed(self, exc: Exception) -> None:
+        with self._outage_lock:
+            first = not self._cache_down_until
+            self._cache_down_until = time.monotonic() + self.cache_retry_seconds
+        if first:  # one warning per outage, however many calls fail during it
+            logger.warning(
+                "the state cache %r failed (%s: %s); until it answers again, cache files are "
+                "checked in the storage and generated without a shared lock",
+                self.cache,
+                type(exc).__name__,
+                exc,
+            )
+
+    def _cache_recovered(self) -> None:
+        with self._outage_lock:
+            if not self._cache_down_until:
+                return
+            self._cache_down_until = 0.0
+        logger.info("the state cache %r answers again", self.cache)
+
+    def get_state(self, file: Any, check_if_unknown: bool = True) -> CacheFileState:
+        return self.get_record(file, check_if_unknown).state
+
+    def set_state(self, file: Any, state: CacheFileState) -> None:
+        self.set_record(file, StateRecord(CacheFileState(state)))
+
+    def exists(self, file: Any) -> bool:
+        return self.get_state(file) is CacheFileState.EXISTS
+
+    def generate(self, file: Any, force: bool = False) -> Any:
+        raise NotImplementedError
+
+    def generate_now(self, file: Any, force: bool = False) -> StateRecord:
+        """Generate ``file`` here, once across everyone sharing the state cache.
+
+        Without a working cache there is no shared lock: the file is generated anyway (the
+        storage writes it atomically, so concurrent writers cannot leave it half-written).
+        """
+        lock_key = self.get_key(file) + ":lock"
+        lock_timeout = self.lock_timeout
+        deadline = time.monotonic() + lock_timeout
+        if force:
+            self._remember(file, StateRecord(CacheFileState.DOES_NOT_EXIST))
+        locked = self.cache_add(lock_key, uuid.uuid4().hex, lock_timeout)
+        while locked is False:
+            time.sleep(LOCK_POLL_SECONDS)
+            record = self.get_record(file, check_if_unknown=False)
+            if record.state is CacheFileState.EXISTS and not force:
+                return record
+            if time.monotonic() > deadline:
+                break  # the holder is stuck or gone; its lock expires now anyway
+            locked = self.cache_add(lock_key, uuid.uuid4().hex, lock_timeout)
+        # Another caller may have generated the file and released the lock between our
+        # existence check and taking the lock. Without the cache, only the storage can tell.
+        record = self.get_record(file, check_if_unknown=locked is None)
+        if record.state is CacheFileState.EXISTS and not force:
+            if locked:
+                self.cache_delete(lock_key)
+            return record
+        try:
+            record = file._generate()
+        except Exception as exc:
+            failed = StateRecord(CacheFileState.FAILED, error=f"{type(exc).__name__}: {exc}")
+            self.set_record(file, failed)
+            raise
+        finally:
+            if locked:
+                self.cache_delete(lock_key)
+        self.set_record(file, record)
+        return record
+
+
+class Simple(CachedFileBackend):
+    """Generate missing cache files immediately and synchronously."""
+
+    def generate(self, file: Any, force: bool = False) -> StateRecord | None:
+        if force or not self.exists(file):
+            return self.generate_now(file, force)
+        return None

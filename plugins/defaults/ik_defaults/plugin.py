@@ -1,0 +1,57 @@
+"""Registers the default components with the host, exactly as any third-party plugin would."""
+
+from __future__ import annotations
+
+from ik_defaults import backends, namers, statecache, storage, strategies
+from ik_host import hookimpl
+from ik_host.pipeline import PillowEngine
+from ik_host.records import Backend, Engine, Namer, StateCache, Storage, Strategy
+
+_IK = "imagekit.cachefiles"
+
+
+@hookimpl
+def ik_register_strategies() -> list[Strategy]:
+    return [
+        Strategy(
+            "just_in_time",
+            strategies.JustInTime,
+            aliases=(f"{_IK}.strategies.JustInTime",),
+            description="generate on first access to the file's existence or content",
+        )
+    ]
+
+
+@hookimpl
+def ik_register_backends() -> list[Backend]:
+    return [
+        Backend(
+            "simple",
+            backends.Simple,
+            aliases=(f"{_IK}.backends.Simple",),
+            description="generate synchronously, remembering states in the state cache",
+        )
+    ]
+
+
+@hookimpl
+def ik_register_namers() -> list[Namer]:
+    return [
+        Namer(name, getattr(namers, name), aliases=(f"{_IK}.namers.{name}",))
+        for name in ("hash", "source_name_as_path", "source_name_dot_hash")
+    ]
+
+
+@hookimpl
+def ik_register_storages() -> list[Storage]:
+    return [Storage("filesystem", storage.FileSystemStorage, description="local files, atomic")]
+
+
+@hookimpl
+def ik_register_state_caches() -> list[StateCache]:
+    return [StateCache("memory", statecache.MemoryStateCache, description="in-process dict")]
+
+
+@hookimpl
+def ik_register_engines() -> list[Engine]:
+    return [Engine("pillow", PillowEngine, description="decode, process and encode with Pillow")]

@@ -1,0 +1,61 @@
+"""An in-process state cache with Django's cache signatures (``timeout=None`` is forever)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+
+class MemoryStateCache:
+    """A dict with expiry, safe across threads; ``add`` is atomic within this process."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[Any, float | None]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _expiry(timeout: float | None) -> float | None:
+        return None if timeout is None else time.monotonic() + timeout
+
+    def _live(self, key: str) -> tuple[bool, Any]:
+        item = self._data.get(key)
+        if item is None:
+            return False, None
+        value, expires = item
+        if expires is not None and expires <= time.monotonic():
+            self._data.pop(key, None)
+            return False, None
+        return True, value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found, value = self._live(key)
+        return value if found else default
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        found = {}
+        for key in keys:
+            present, value = self._live(key)
+            if present:
+                found[key] = value
+        return found
+
+    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
+        with self._lock:
+            self._data[key] = (value, self._expiry(timeout))
+
+    def add(self, key: str, value: Any, timeout: float | None = None) -> bool:
+        with self._lock:
+            if self._live(key)[0]:
+                return False
+            self._data[key] = (value, self._expiry(timeout))
+            return True
+
+    def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._data.pop(key, None) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
