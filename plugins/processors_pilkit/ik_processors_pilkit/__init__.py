@@ -1,0 +1,58 @@
+"""pilkit's processors, written anew on current Pillow, as an ``ik_host`` plugin.
+
+Every processor has ``process(img) -> img``; the resizing and cropping ones also have
+``size_hint(source_size)`` (see ``resize``) and ``output_size(source_size)``.
+"""
+
+from ik_processors_pilkit.base import (
+    Adjust,
+    Anchor,
+    Convert,
+    GaussianBlur,
+    MakeOpaque,
+    ProcessorPipeline,
+    Reflection,
+    SetOpacity,
+    Transpose,
+)
+from ik_processors_pilkit.crop import Crop, Side, SmartCrop, TrimBorderColor
+from ik_processors_pilkit.overlay import ColorOverlay, ImageOverlay
+from ik_processors_pilkit.resize import (
+    AddBorder,
+    Resize,
+    ResizeCanvas,
+    ResizeToCover,
+    ResizeToFill,
+    ResizeToFit,
+    SmartResize,
+    Thumbnail,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AddBorder",
+    "Adjust",
+    "Anchor",
+    "ColorOverlay",
+    "Convert",
+    "Crop",
+    "GaussianBlur",
+    "ImageOverlay",
+    "MakeOpaque",
+    "ProcessorPipeline",
+    "Reflection",
+    "Resize",
+    "ResizeCanvas",
+    "ResizeToCover",
+    "ResizeToFill",
+    "ResizeToFit",
+    "SetOpacity",
+    "Side",
+    "SmartCrop",
+    "SmartResize",
+    "Thumbnail",
+    "TrimBorderColor",
+    "Transpose",
+    "__version__",
+]

@@ -1,0 +1,203 @@
+"""Mode, alpha, colour and ICC-profile helpers shared by the processors.
+
+The policy, in one place:
+
+* Geometry (crop, transpose) never converts: every mode, palette and transparency survive.
+* Resampling converts only what Pillow cannot filter meaningfully: palette images become RGBA
+  (or RGB when they have no transparency), colour-keyed ``transparency`` becomes a real alpha
+  channel, and bilevel ("1") images are filtered in L and thresholded back to "1".
+* Colour work (enhance, blend, composite) happens in L, LA, RGB or RGBA; other modes are
+  converted to the nearest of those, alpha kept.
+* An ICC profile stays on a result whose colour space it still describes, and is dropped from
+  one it would mislabel (a CMYK profile on pixels converted to RGB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PIL import Image, ImageColor
+
+RGBA = tuple[int, int, int, int]
+ColorLike = str | int | Sequence[int] | None
+
+LANCZOS = Image.Resampling.LANCZOS
+TRANSPARENT_WHITE: RGBA = (255, 255, 255, 0)
+
+ALPHA_MODES = frozenset({"LA", "La", "RGBA", "RGBa", "PA"})
+HIGH_BIT_GRAY = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
+_PREMULTIPLIED = {"La": "LA", "RGBa": "RGBA"}
+
+# ICC header bytes 16..20 name the colour space the profile describes.
+_PROFILE_MODES = {
+    b"RGB ": frozenset({"RGB", "RGBA", "RGBX", "RGBa", "P", "PA"}),
+    b"GRAY": frozenset({"1", "L", "LA", "La"}) | HIGH_BIT_GRAY,
+    b"CMYK": frozenset({"CMYK"}),
+    b"Lab ": frozenset({"LAB"}),
+    b"YCbr": frozenset({"YCbCr"}),
+}
+
+
+def has_transparency(img: Image.Image) -> bool:
+    """Whether any pixel of ``img`` can be (partly) transparent."""
+    if img.mode in ALPHA_MODES or "transparency" in img.info:
+        return True
+    return img.mode == "P" and img.palette is not None and img.palette.mode == "RGBA"
+
+
+def expand_transparency(img: Image.Image) -> Image.Image:
+    """``img`` without a palette or a colour key: those do not survive resampling or blending.
+
+    Palette images become RGBA when they have any transparency, else RGB; an L or RGB image
+    with a ``transparency`` key becomes LA or RGBA; premultiplied modes are un-premultiplied.
+    """
+    mode = img.mode
+    if mode in ("P", "PA"):
+        return img.convert("RGBA" if has_transparency(img) else "RGB")
+    if mode in _PREMULTIPLIED:
+        return img.convert(_PREMULTIPLIED[mode])
+    if "transparency" in img.info and mode in ("L", "RGB"):
+        return img.convert("LA" if mode == "L" else "RGBA")
+    return img
+
+
+def to_8bit_gray(img: Image.Image) -> Image.Image:
+    """A 16/32-bit gray image as L, scaled rather than clipped (Pillow's own conversion clips)."""
+    if img.mode == "F":
+        return img.convert("L")
+    return img.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+
+
+def colour_work(img: Image.Image) -> Image.Image:
+    """``img`` in L, LA, RGB or RGBA, the modes every enhance/blend/composite accepts."""
+    img = expand_transparency(img)
+    if img.mode in ("L", "LA", "RGB", "RGBA"):
+        return img
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode in HIGH_BIT_GRAY:
+        return to_8bit_gray(img)
+    return img.convert("RGB")
+
+
+def with_alpha(img: Image.Image) -> Image.Image:
+    """``img`` (L, LA, RGB or RGBA) with an alpha channel: L becomes LA, RGB becomes RGBA."""
+    if img.mode in ("LA", "RGBA"):
+        return img
+    return img.convert("LA" if img.mode == "L" else "RGBA")
+
+
+def resample(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``img`` resized to ``size`` with LANCZOS, in its own mode wherever that is meaningful.
+
+    Pillow resizes LA and RGBA with premultiplied alpha and handles I;16, I and F natively, so
+    those need nothing; palette images are resampled in RGB(A) (see ``expand_transparency``).
+    """
+    if tuple(img.size) == tuple(size):
+        return img
+    source = img
+    img = expand_transparency(img)
+    if img.mode == "1":
+        # Pillow resizes "1" with nearest neighbour whatever filter is asked; filter in L and
+        # threshold at 50% without dithering, so edges move as little as the scale allows.
+        gray = img.convert("L").resize(size, LANCZOS, reducing_gap=3.0)
+        return carry_icc(source, gray.convert("1", dither=Image.Dither.NONE))
+    # A reducing gap shrinks by whole factors first (much faster on big downscales, same look),
+    # but Pillow's reduce() has no I;16 implementation.
+    gap = None if img.mode.startswith("I;16") else 3.0
+    return carry_icc(source, img.resize(size, LANCZOS, reducing_gap=gap))
+
+
+def profile_fits(icc: bytes, mode: str) -> bool:
+    """Whether an ICC profile can describe pixels of ``mode`` (unknown spaces are trusted)."""
+    modes = _PROFILE_MODES.get(bytes(icc[16:20]))
+    return modes is None or mode in modes
+
+
+def carry_icc(source: Image.Image, result: Image.Image) -> Image.Image:
+    """``result`` with ``source``'s ICC profile when it still fits, and without one that does not.
+
+    Pillow keeps ``info`` through most operations but not through ``Image.new`` canvases, and
+    keeps it even where a conversion changed the colour space; this evens both out.
+    """
+    icc = source.info.get("icc_profile")
+    if not icc:
+        return result
+    current = result.info.get("icc_profile")
+    if current and current != icc:
+        return result
+    if profile_fits(icc, result.mode):
+        result.info["icc_profile"] = icc
+    else:
+        result.info.pop("icc_profile", None)
+    return result
+
+
+def parse_color(color: ColorLike, default: RGBA = TRANSPARENT_WHITE) -> RGBA:
+    """Any colour a user may write, as an RGBA tuple.
+
+    ``None`` gives ``default``; strings use CSS syntax (``"#ff0000"``, ``"red"``,
+    ``"rgba(0,0,0,0.5)"``); an int is ``0xRRGGBB``; tuples are gray, gray+alpha, RGB or RGBA.
+    """
+    if color is None:
+        return default
+    if isinstance(color, str):
+        parsed: Sequence[int] = ImageColor.getrgb(color)
+    elif isinstance(color, int):
+        parsed = ((color >> 16) & 0xFF, (color >> 8) & 0xFF, color & 0xFF)
+    else:
+        parsed = tuple(int(channel) for channel in color)
+    if len(parsed) in (1, 2):
+        parsed = (parsed[0], parsed[0], parsed[0], *parsed[1:])
+    if len(parsed) == 3:
+        parsed = (*parsed, 255)
+    if len(parsed) != 4 or not all(0 <= channel <= 255 for channel in parsed):
+        raise ValueError(f"not a colour: {color!r}")
+    red, green, blue, alpha = parsed
+    return (red, green, blue, alpha)
+
+
+def luminance(color: RGBA) -> int:
+    """ITU-R 601-2 luma of an RGB colour, as Pillow computes it for L."""
+    red, green, blue, _ = color
+    return (red * 299 + green * 587 + blue * 114 + 500) // 1000
+
+
+def is_gray(color: RGBA) -> bool:
+    return color[0] == color[1] == color[2]
+
+
+def canvas_source(img: Image.Image, color: RGBA) -> tuple[Image.Image, Any]:
+    """``img`` converted to a mode that can show both its pixels and ``color``, and the fill.
+
+    A transparent colour promotes L/1 to LA and RGB/CMYK/other colour modes to RGBA; a colour
+    that is not gray promotes gray modes to RGB(A). 16/32-bit gray has no alpha mode that keeps
+    its depth, so it keeps its mode and gets the colour's luma, opaque.
+    """
+    img = expand_transparency(img)
+    opaque = color[3] == 255
+    if img.mode in HIGH_BIT_GRAY:
+        scale = 1 if img.mode == "F" else 257
+        return img, luminance(color) * scale
+    if img.mode == "CMYK" and opaque:
+        return img, Image.new("RGB", (1, 1), color[:3]).convert("CMYK").getpixel((0, 0))
+    if img.mode not in ("1", "L", "LA", "RGB", "RGBA"):
+        img = colour_work(img)
+    if img.mode in ("1", "L", "LA") and not is_gray(color):
+        img = img.convert("RGBA" if img.mode == "LA" or not opaque else "RGB")
+    elif img.mode in ("1", "L", "RGB") and not opaque:
+        img = with_alpha(img.convert("L") if img.mode == "1" else img)
+    return img, _fill(img.mode, color)
+
+
+def _fill(mode: str, color: RGBA) -> Any:
+    if mode == "1":
+        return 255 if luminance(color) >= 128 else 0
+    if mode == "L":
+        return luminance(color)
+    if mode == "LA":
+        return (luminance(color), color[3])
+    if mode == "RGB":
+        return color[:3]
+    return color

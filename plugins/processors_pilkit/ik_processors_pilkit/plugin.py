@@ -1,0 +1,35 @@
+"""Registers every processor with the host under its pilkit class name.
+
+The ``pilkit.processors.<Name>`` aliases let settings written for pilkit or django-imagekit
+resolve without pilkit installed.
+"""
+
+from __future__ import annotations
+
+import ik_processors_pilkit
+from ik_host import hookimpl
+from ik_host.records import Processor
+
+# Every exported class with process() is a processor; Anchor and Side are helpers.
+PROCESSOR_CLASSES: tuple[type, ...] = tuple(
+    obj
+    for obj in (getattr(ik_processors_pilkit, name) for name in ik_processors_pilkit.__all__)
+    if isinstance(obj, type) and hasattr(obj, "process")
+)
+
+
+def _summary(cls: type) -> str:
+    return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+@hookimpl
+def ik_register_processors() -> list[Processor]:
+    return [
+        Processor(
+            name=cls.__name__,
+            obj=cls,
+            aliases=(f"pilkit.processors.{cls.__name__}",),
+            description=_summary(cls),
+        )
+        for cls in PROCESSOR_CLASSES
+    ]

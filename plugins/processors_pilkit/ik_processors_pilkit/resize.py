@@ -1,0 +1,381 @@
+"""Processors that resample the image or change its canvas size.
+
+Resampling is LANCZOS in the image's own mode where Pillow can filter it (L, LA, RGB, RGBA,
+CMYK, I;16, I, F); palette images come out RGBA (RGB without transparency) and "1" stays "1"
+(see ``_modes.resample``). Scaled sizes are rounded half up and boxes placed with integer
+arithmetic (see ``_geometry``).
+
+``upscale=False`` means no dimension may grow: when the size a processor would resample to
+is larger than the source on either axis, the source size is kept (a crop may still follow).
+
+``size_hint(source_size)`` on the rescaling processors is the smallest downscaled copy of the
+source (dimensions rounded up, as JPEG DCT scaling does) that still has at least as many
+pixels as the resample step needs on each axis and that gives the same output size. It is
+the source size itself where no smaller copy qualifies (upscaling, or no-op).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from PIL import Image
+
+from ik_host.pipeline import OTHER, RESCALE
+from ik_processors_pilkit._geometry import (
+    Size,
+    anchor_offset,
+    cover_size,
+    enlarges,
+    fit_size,
+    smallest_source,
+)
+from ik_processors_pilkit._modes import ColorLike, canvas_source, carry_icc, parse_color, resample
+from ik_processors_pilkit.base import (
+    Anchor,
+    AnchorLike,
+    check_dimension,
+    normalize_anchor,
+)
+from ik_processors_pilkit.crop import Crop, SmartCrop, crop_to
+
+
+def _required(value: int | None, name: str, processor: str) -> int:
+    checked = check_dimension(value, name)
+    if checked is None:
+        raise ValueError(f"{processor} needs a {name}")
+    return checked
+
+
+def _color(color: ColorLike) -> ColorLike:
+    """``color`` validated, lists made tuples so equal specs hash equally."""
+    if color is not None:
+        parse_color(color)
+    return tuple(color) if isinstance(color, list) else color
+
+
+class Resize:
+    """Resizes to exactly ``width`` x ``height``, ignoring the aspect ratio."""
+
+    size_role: ClassVar[str] = RESCALE
+
+    def __init__(self, width: int, height: int, upscale: bool = True) -> None:
+        self.width = _required(width, "width", "Resize")
+        self.height = _required(height, "height", "Resize")
+        self.upscale = upscale
+
+    def output_size(self, source_size: Size) -> Size:
+        target = (self.width, self.height)
+        return tuple(source_size) if not self.upscale and enlarges(target, source_size) else target
+
+    def process(self, img: Image.Image) -> Image.Image:
+        return resample(img, self.output_size(img.size))
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        return smallest_source(source_size, (self.width, self.height), self.output_size)
+
+
+class ResizeToCover:
+    """Resizes, keeping the aspect ratio, to the smallest size covering ``width`` x ``height``."""
+
+    size_role: ClassVar[str] = RESCALE
+
+    def __init__(self, width: int, height: int, upscale: bool = True) -> None:
+        self.width = _required(width, "width", "ResizeToCover")
+        self.height = _required(height, "height", "ResizeToCover")
+        self.upscale = upscale
+
+    def output_size(self, source_size: Size) -> Size:
+        covering = cover_size(source_size, self.width, self.height)
+        if not self.upscale and enlarges(covering, source_size):
+            return tuple(source_size)
+        return covering
+
+    def process(self, img: Image.Image) -> Image.Image:
+        return resample(img, self.output_size(img.size))
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        needed = cover_size(source_size, self.width, self.height)
+        return smallest_source(source_size, needed, self.output_size)
+
+
+class _CoverThenCrop:
+    """Resizes to cover ``width`` x ``height``, then crops to exactly that (subclasses say how)."""
+
+    size_role: ClassVar[str] = RESCALE
+    width: int
+    height: int
+    upscale: bool
+
+    def _crop(self) -> Any:
+        raise NotImplementedError
+
+    def _steps(self) -> tuple[ResizeToCover, Any]:
+        return ResizeToCover(self.width, self.height, upscale=self.upscale), self._crop()
+
+    def output_size(self, source_size: Size) -> Size:
+        cover, crop = self._steps()
+        return crop.output_size(cover.output_size(source_size))
+
+    def process(self, img: Image.Image) -> Image.Image:
+        cover, crop = self._steps()
+        return crop.process(cover.process(img))
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        needed = cover_size(source_size, self.width, self.height)
+        return smallest_source(source_size, needed, self.output_size)
+
+
+class ResizeToFill(_CoverThenCrop):
+    """Resizes to cover ``width`` x ``height``, then crops to exactly that at ``anchor``.
+
+    With ``upscale=False`` a source smaller than the box is only cropped, so the result may be
+    smaller than asked.
+    """
+
+    def __init__(
+        self,
+        width: int | None = None,
+        height: int | None = None,
+        anchor: AnchorLike | None = None,
+        upscale: bool = True,
+    ) -> None:
+        self.width = _required(width, "width", "ResizeToFill")
+        self.height = _required(height, "height", "ResizeToFill")
+        self.anchor = normalize_anchor(anchor)
+        self.upscale = upscale
+
+    def _crop(self) -> Crop:
+        return Crop(self.width, self.height, anchor=self.anchor)
+
+
+class SmartResize(_CoverThenCrop):
+    """Like ``ResizeToFill``, but the crop keeps the busiest region (``SmartCrop``)."""
+
+    def __init__(self, width: int, height: int, upscale: bool = True) -> None:
+        self.width = _required(width, "width", "SmartResize")
+        self.height = _required(height, "height", "SmartResize")
+        self.upscale = upscale
+
+    def _crop(self) -> SmartCrop:
+        return SmartCrop(self.width, self.height)
+
+
+class ResizeCanvas:
+    """Puts the image on a ``width`` x ``height`` canvas of ``color`` without resampling it.
+
+    The image is placed by ``anchor`` (default centre) or with its top-left corner at ``x``,
+    ``y`` (either may be negative); whatever falls outside the canvas is cut off. ``color``
+    None is transparent; a colour the image's mode cannot show changes the mode (see
+    ``_modes.canvas_source``). When the canvas lies wholly inside the image no colour is
+    needed and the result is a plain crop in the image's own mode.
+    """
+
+    size_role: ClassVar[str] = OTHER
+
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        color: ColorLike = None,
+        anchor: AnchorLike | None = None,
+        x: int | None = None,
+        y: int | None = None,
+    ) -> None:
+        if anchor is not None and (x is not None or y is not None):
+            raise ValueError("give either an anchor or x/y coordinates, not both")
+        self.width = _required(width, "width", "ResizeCanvas")
+        self.height = _required(height, "height", "ResizeCanvas")
+        self.color = _color(color)
+        if x is None and y is None:
+            self.anchor = normalize_anchor(anchor) or Anchor.CENTER
+            self.x = self.y = None
+        else:
+            self.anchor = None
+            self.x, self.y = x or 0, y or 0
+
+    def position(self, source_size: Size) -> tuple[int, int]:
+        """Where the image's top-left corner lands on the canvas."""
+        if self.anchor is None:
+            return (self.x or 0, self.y or 0)
+        fraction_x, fraction_y = Anchor.get_tuple(self.anchor)
+        return (
+            anchor_offset(self.width - source_size[0], fraction_x),
+            anchor_offset(self.height - source_size[1], fraction_y),
+        )
+
+    def output_size(self, source_size: Size) -> Size:
+        return (self.width, self.height)
+
+    def process(self, img: Image.Image) -> Image.Image:
+        x, y = self.position(img.size)
+        box = (-x, -y, self.width - x, self.height - y)
+        if box[0] >= 0 and box[1] >= 0 and box[2] <= img.width and box[3] <= img.height:
+            return crop_to(img, box)
+        work, fill = canvas_source(img, parse_color(self.color))
+        canvas = Image.new(work.mode, (self.width, self.height), fill)
+        canvas.paste(work, (x, y))
+        return carry_icc(img, canvas)
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        # Padding is counted in source pixels, so the whole source is needed.
+        return tuple(source_size)
+
+
+class AddBorder:
+    """Adds a border of ``color`` (None: transparent) around the image.
+
+    ``thickness`` is one int for every side or a ``(top, right, bottom, left)`` tuple.
+    """
+
+    size_role: ClassVar[str] = OTHER
+
+    def __init__(self, thickness: int | Sequence[int], color: ColorLike = None) -> None:
+        sides = (thickness,) * 4 if isinstance(thickness, int) else tuple(thickness)
+        if len(sides) != 4 or not all(isinstance(side, int) and side >= 0 for side in sides):
+            raise ValueError(f"thickness must be an int >= 0 or 4 of them, got {thickness!r}")
+        self.thickness = thickness if isinstance(thickness, int) else sides
+        self.color = _color(color)
+
+    @property
+    def top(self) -> int:
+        return self._sides()[0]
+
+    @property
+    def right(self) -> int:
+        return self._sides()[1]
+
+    @property
+    def bottom(self) -> int:
+        return self._sides()[2]
+
+    @property
+    def left(self) -> int:
+        return self._sides()[3]
+
+    def _sides(self) -> tuple[int, int, int, int]:
+        if isinstance(self.thickness, int):
+            return (self.thickness,) * 4
+        top, right, bottom, left = self.thickness
+        return (top, right, bottom, left)
+
+    def _canvas(self, source_size: Size) -> ResizeCanvas:
+        top, right, bottom, left = self._sides()
+        width, height = source_size[0] + left + right, source_size[1] + top + bottom
+        return ResizeCanvas(width, height, color=self.color, x=left, y=top)
+
+    def output_size(self, source_size: Size) -> Size:
+        return self._canvas(source_size).output_size(source_size)
+
+    def process(self, img: Image.Image) -> Image.Image:
+        return self._canvas(img.size).process(img)
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        return tuple(source_size)
+
+
+class ResizeToFit:
+    """Resizes, keeping the aspect ratio, to the largest size inside ``width`` x ``height``.
+
+    Either bound may be None. With ``mat_color`` the result is padded to exactly the bounds
+    with that colour, the resized image placed at ``anchor``.
+    """
+
+    size_role: ClassVar[str] = RESCALE
+
+    def __init__(
+        self,
+        width: int | None = None,
+        height: int | None = None,
+        upscale: bool = True,
+        mat_color: ColorLike = None,
+        anchor: AnchorLike | None = Anchor.CENTER,
+    ) -> None:
+        self.width = check_dimension(width, "width")
+        self.height = check_dimension(height, "height")
+        if self.width is None and self.height is None:
+            raise ValueError("ResizeToFit needs a width, a height or both")
+        self.upscale = upscale
+        self.mat_color = _color(mat_color)
+        self.anchor = normalize_anchor(anchor)
+
+    def fitted_size(self, source_size: Size) -> Size:
+        """The size the image is resampled to, before any mat."""
+        fitted = fit_size(source_size, self.width, self.height)
+        if not self.upscale and enlarges(fitted, source_size):
+            return tuple(source_size)
+        return fitted
+
+    def output_size(self, source_size: Size) -> Size:
+        fitted = self.fitted_size(source_size)
+        if self.mat_color is None:
+            return fitted
+        return (self.width or fitted[0], self.height or fitted[1])
+
+    def process(self, img: Image.Image) -> Image.Image:
+        img = resample(img, self.fitted_size(img.size))
+        if self.mat_color is None:
+            return img
+        width, height = self.output_size(img.size)
+        anchor = self.anchor or Anchor.CENTER
+        return ResizeCanvas(width, height, color=self.mat_color, anchor=anchor).process(img)
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        needed = fit_size(source_size, self.width, self.height)
+        return smallest_source(source_size, needed, self.output_size)
+
+
+class Thumbnail:
+    """A thumbnail: ``ResizeToFill`` / ``SmartResize`` when cropping, else ``ResizeToFit``.
+
+    ``crop`` defaults to True when both dimensions are given. Cropping without an anchor uses
+    ``SmartResize`` (entropy decides what is kept; ``anchor`` is then stored as ``"auto"``); with
+    an anchor, ``ResizeToFill``. An anchor with ``crop=False`` is an error. ``upscale`` defaults
+    to None, which does not enlarge.
+    """
+
+    size_role: ClassVar[str] = RESCALE
+    AUTO = "auto"
+
+    def __init__(
+        self,
+        width: int | None = None,
+        height: int | None = None,
+        anchor: AnchorLike | None = None,
+        crop: bool | None = None,
+        upscale: bool | None = None,
+    ) -> None:
+        if anchor:
+            if crop is False:
+                raise ValueError("Thumbnail: an anchor only makes sense with crop=True")
+            crop = True
+        elif crop is None:
+            crop = width is not None and height is not None
+            anchor = self.AUTO if crop else anchor
+        self.width = check_dimension(width, "width")
+        self.height = check_dimension(height, "height")
+        if crop and (self.width is None or self.height is None):
+            raise ValueError("Thumbnail: cropping needs both a width and a height")
+        if self.width is None and self.height is None:
+            raise ValueError("Thumbnail needs a width, a height or both")
+        self.anchor = anchor if anchor == self.AUTO else normalize_anchor(anchor)
+        self.crop = crop
+        self.upscale = upscale
+
+    def delegate(self) -> Any:
+        """The processor this thumbnail amounts to."""
+        upscale = bool(self.upscale)
+        if self.crop and self.anchor == self.AUTO:
+            return SmartResize(self.width, self.height, upscale=upscale)
+        if self.crop:
+            return ResizeToFill(self.width, self.height, anchor=self.anchor, upscale=upscale)
+        return ResizeToFit(self.width, self.height, upscale=upscale)
+
+    def output_size(self, source_size: Size) -> Size:
+        return self.delegate().output_size(source_size)
+
+    def process(self, img: Image.Image) -> Image.Image:
+        return self.delegate().process(img)
+
+    def size_hint(self, source_size: Size) -> Size | None:
+        return self.delegate().size_hint(source_size)

@@ -1,0 +1,128 @@
+"""size_hint: processing a source of exactly the hinted size gives the same output size."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from ik_host.imageio import open_image
+from ik_processors_pilkit import (
+    AddBorder,
+    Adjust,
+    Anchor,
+    ColorOverlay,
+    Convert,
+    Crop,
+    GaussianBlur,
+    ImageOverlay,
+    MakeOpaque,
+    ProcessorPipeline,
+    Reflection,
+    Resize,
+    ResizeCanvas,
+    ResizeToCover,
+    ResizeToFill,
+    ResizeToFit,
+    SetOpacity,
+    SmartCrop,
+    SmartResize,
+    Thumbnail,
+    Transpose,
+    TrimBorderColor,
+)
+
+RESCALERS = [
+    Resize(100, 80),
+    Resize(100, 80, upscale=False),
+    ResizeToCover(100, 100),
+    ResizeToFill(100, 100),
+    ResizeToFill(64, 48, anchor=Anchor.BOTTOM_RIGHT, upscale=False),
+    SmartResize(90, 60),
+    ResizeToFit(100, 100),
+    ResizeToFit(100, 100, upscale=False),
+    ResizeToFit(width=120),
+    ResizeToFit(height=50),
+    ResizeToFit(100, 100, mat_color="red"),
+    Thumbnail(80, 80),
+    Thumbnail(width=80),
+    Thumbnail(70, 30, anchor=Anchor.TOP),
+]
+SOURCES = [(1200, 800), (800, 1200), (333, 17), (17, 333), (1, 1), (101, 99), (641, 479), (50, 40)]
+
+
+def textured(size: tuple[int, int]) -> Image.Image:
+    img = Image.effect_noise(size, 40).convert("RGB")
+    img.paste((200, 40, 40), (0, 0, size[0] // 2, size[1] // 2))
+    return img
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("processor", RESCALERS, ids=lambda p: type(p).__name__)
+def test_hinted_source_gives_the_same_output_size(processor, source):
+    hint = processor.size_hint(source)
+    assert hint is not None
+    assert hint[0] <= source[0] and hint[1] <= source[1]
+    expected = processor.process(textured(source)).size
+    assert processor.process(textured(hint)).size == expected
+    assert ProcessorPipeline([Adjust(color=0.5), processor]).size_hint(source) == hint
+
+
+@pytest.mark.parametrize(
+    ("processor", "source", "hint"),
+    [
+        (ResizeToFit(100, 100), (1200, 800), (100, 67)),
+        (ResizeToFit(100, 100), (800, 1200), (67, 100)),
+        (ResizeToFill(100, 100), (1200, 800), (150, 100)),
+        (ResizeToCover(100, 100), (800, 1200), (100, 150)),
+        (Resize(100, 80), (1200, 800), (119, 80)),  # 119 * 800 / 1200 rounds up to 80
+        (Thumbnail(width=80), (1200, 800), (81, 54)),  # (80, 54) would fit to 80x54
+        (ResizeToFit(100, 100), (50, 40), (50, 40)),  # upscaling needs the whole source
+        (Resize(100, 80, upscale=False), (90, 800), (90, 800)),
+    ],
+)
+def test_hint_is_the_smallest_useful_source(processor, source, hint):
+    assert processor.size_hint(source) == hint
+
+
+def test_non_rescaling_processors():
+    source = (640, 480)
+    for needs_all in (Crop(10, 10), ResizeCanvas(10, 10), AddBorder(3)):
+        assert needs_all.size_hint(source) == source
+    for neutral in (
+        Adjust(color=0),
+        Convert("L"),
+        MakeOpaque(),
+        SetOpacity(0.5),
+        ColorOverlay("red"),
+        Transpose(Transpose.FLIP_HORIZONTAL),
+    ):
+        assert neutral.size_hint(source) == source
+    overlay = ImageOverlay(Image.new("RGBA", (2, 2)))
+    unknown = (
+        SmartCrop(10, 10),
+        TrimBorderColor(),
+        GaussianBlur(2),
+        Reflection(size=0.5),
+        overlay,
+        Transpose(),
+        Transpose(Transpose.ROTATE_90),
+    )
+    for processor in unknown:
+        assert processor.size_hint(source) is None
+
+
+@pytest.mark.parametrize(
+    "processor", [ResizeToFill(150, 100), ResizeToFit(150, 150), Thumbnail(120, 90)]
+)
+def test_jpeg_draft_decoding_from_the_hint(processor):
+    buffer = io.BytesIO()
+    textured((1200, 800)).save(buffer, "JPEG", quality=90)
+    full = open_image(buffer.getvalue())
+    pipeline = ProcessorPipeline([Transpose(Transpose.FLIP_VERTICAL), processor])
+    draft = open_image(buffer.getvalue(), draft=pipeline.size_hint)
+    hint = pipeline.size_hint((1200, 800))
+    assert draft.size[0] < 1200
+    assert draft.size[0] >= hint[0] and draft.size[1] >= hint[1]
+    assert pipeline.process(draft).size == pipeline.process(full).size
