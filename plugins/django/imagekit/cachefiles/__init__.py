@@ -1,0 +1,154 @@
+"""Cache files as Django Files: ``ImageCacheFile`` and ``LazyImageCacheFile``.
+
+The host's ``CacheFile`` does the work (naming, state, generation through the backend, the
+storage calls); this module makes it a Django ``ImageFile`` and routes the strategy's events
+through Django signals, so a project can listen to them.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import uuid
+from typing import Any
+
+from django.core.files.images import ImageFile
+from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import SimpleLazyObject, empty
+
+from ik_host.cachefile import CacheFile
+from ik_host.errors import MissingSource
+from imagekit.registry import generator_registry
+from imagekit.signals import content_required, existence_required
+
+
+def _has_no_source(generator: Any) -> bool:
+    """A spec made from an empty file field (nothing uploaded yet) has no file to make."""
+    if not hasattr(generator, "source"):
+        return False
+    source = generator.source
+    return source is None or (isinstance(source, FieldFile) and not source)
+
+
+class ImageCacheFile(CacheFile, ImageFile):
+    """The generated image of ``generator``, usable wherever Django expects an image file.
+
+    ``url``, ``path``, ``width``, ``height``, ``size``, ``read()``, ``chunks()``... behave as on a
+    stored file, making it first when the strategy says so. It is falsy while the file does not
+    exist (e.g. an asynchronous backend has not made it yet) and when the spec has no source.
+    """
+
+    def __init__(
+        self,
+        generator: Any,
+        name: str | None = None,
+        storage: Any = None,
+        cachefile_backend: Any = None,
+        cachefile_strategy: Any = None,
+    ) -> None:
+        # Django's File.__init__ would assign ``file`` and ``name``: both are computed here.
+        CacheFile.__init__(self, generator, name, storage, cachefile_backend, cachefile_strategy)
+        self._replace_existing = False
+
+    @property
+    def name(self) -> str | None:  # type: ignore[override]
+        if self._name is None and _has_no_source(self.generator):
+            return None
+        return CacheFile.name.fget(self)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    def _check_source(self) -> None:
+        if self.name is None:
+            raise MissingSource(
+                f"{type(self.generator).__name__} has no source image (the field is empty), "
+                "so there is no cache file to use"
+            )
+
+    # The strategy is told directly (the host's way); the signals are sent only when a project
+    # listens to them, since dispatching costs more than the rest of a warm access.
+
+    def _require_existence(self) -> None:
+        self._check_source()
+        super()._require_existence()
+        if existence_required.receivers:
+            existence_required.send(sender=type(self), file=self)
+
+    def _require_content(self) -> None:
+        self._check_source()
+        super()._require_content()
+        if content_required.receivers:
+            content_required.send(sender=type(self), file=self)
+
+    def generate(self, force: bool = False) -> Any:
+        # Django storages never overwrite: given a taken name they save under another one. A
+        # forced regeneration must replace the file, so _store removes it just before saving
+        # (only then: an extra existence check on every generation would cost a round trip).
+        self._replace_existing = force
+        return super().generate(force)
+
+    def _store(self, storage: Any, name: str, content: Any) -> str:
+        if writes_in_place(storage):
+            return save_atomically(storage, name, content)
+        if self._replace_existing:
+            storage.delete(name)
+        return super()._store(storage, name, content)
+
+    @property
+    def closed(self) -> bool:
+        return self._file is None or bool(getattr(self._file, "closed", False))
+
+
+def writes_in_place(storage: Any) -> bool:
+    """Whether ``storage`` saves as Django's ``FileSystemStorage`` does: in place, under the
+    name given (or a free variant of it). A subclass choosing names or writing its own way is
+    left to do so."""
+    cls = storage.__class__  # not type(): default_storage is a LazyObject standing for one
+    return isinstance(storage, FileSystemStorage) and all(
+        getattr(cls, method) is getattr(FileSystemStorage, method)
+        for method in ("save", "_save", "get_available_name")
+    )
+
+
+def save_atomically(storage: FileSystemStorage, name: str, content: Any) -> str:
+    """Save ``content`` as ``name`` in a Django ``FileSystemStorage`` so that it appears whole.
+
+    Django's ``FileSystemStorage`` writes in place: a reader could see half a file, and a write
+    that fails midway would leave that half behind, to be served as if complete. The storage
+    writes a temporary file in the same directory instead (with its own permissions and
+    directory handling), which is then renamed over ``name`` in one step. The rename also
+    replaces an existing file, so concurrent writers of one name all succeed with the same name.
+    """
+    temp_name = posixpath.join(posixpath.dirname(name), f".ik-{uuid.uuid4().hex}.part")
+    try:
+        saved = storage.save(temp_name, content)
+        os.replace(storage.path(saved), storage.path(name))
+    except BaseException:
+        storage.delete(temp_name)
+        raise
+    return name
+
+
+class LazyImageCacheFile(SimpleLazyObject):
+    """The cache file of the generator registered as ``generator_id``, built on first use.
+
+    ``LazyImageCacheFile('myapp:profile:avatar_thumbnail', source=source_file).generate()``
+    """
+
+    def __init__(self, generator_id: str, *args: Any, **kwargs: Any) -> None:
+        def build() -> ImageCacheFile:
+            return ImageCacheFile(generator_registry.get(generator_id, *args, **kwargs))
+
+        super().__init__(build)
+        self.__dict__["generator_id"] = generator_id
+
+    def __repr__(self) -> str:
+        if self._wrapped is empty:
+            return f"<{type(self).__name__}: {self.__dict__['generator_id']} (not built yet)>"
+        return repr(self._wrapped)
+
+
+__all__ = ["ImageCacheFile", "LazyImageCacheFile"]

@@ -1,0 +1,56 @@
+"""``imagekit.cachefiles.strategies``: when cache files are generated.
+
+``JustInTime`` comes from the defaults plugin; ``Optimistic`` (and any strategy another plugin
+registers) is looked up in the host's strategy registry on first use, so without its plugin the
+error says what to ``pip install``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ik_defaults.strategies import JustInTime
+from ik_host.components import get_strategy
+from ik_host.registry import get_registry
+from ik_host.strategies import EVENTS, DictStrategy, notify
+
+
+def load_strategy(strategy: Any = None) -> Any:
+    """A strategy object from a name, dotted path, class, dict of callbacks or instance."""
+    return get_strategy(strategy)
+
+
+class StrategyWrapper:
+    """Any strategy with all three events: the ones it does not define do nothing."""
+
+    def __init__(self, strategy: Any = None) -> None:
+        self.strategy = load_strategy(strategy)
+
+    def invoke(self, event: str, file: Any) -> None:
+        if event not in EVENTS:
+            raise ValueError(f"unknown strategy event {event!r}; known: {list(EVENTS)}")
+        notify(self.strategy, event, file)
+
+    def on_existence_required(self, file: Any) -> None:
+        self.invoke("on_existence_required", file)
+
+    def on_content_required(self, file: Any) -> None:
+        self.invoke("on_content_required", file)
+
+    def on_source_saved(self, file: Any) -> None:
+        self.invoke("on_source_saved", file)
+
+    def __repr__(self) -> str:
+        return f"<StrategyWrapper {self.strategy!r}>"
+
+
+def __getattr__(name: str) -> Any:
+    registry = get_registry("strategy")
+    if name == "Optimistic":
+        return registry.get(name).obj  # without its plugin: the install hint
+    if not name.startswith("_") and name in registry:
+        return registry.get(name).obj
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["DictStrategy", "JustInTime", "StrategyWrapper", "load_strategy"]

@@ -1,0 +1,68 @@
+"""``imagekit.conf.settings``: the ``IMAGEKIT_*`` settings with their documented defaults.
+
+Every read goes to ``django.conf.settings``, so ``override_settings`` is seen at once. Names that
+are not ``IMAGEKIT_*`` settings fall through to Django's settings, as they always did here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+
+from ik_host.imageio import DEFAULT_LIMITS
+
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+
+
+def _default_cache_backend() -> str:
+    # Documented: no state caching while developing, the project's default cache otherwise.
+    return DUMMY_CACHE if django_settings.DEBUG else "default"
+
+
+DEFAULTS: dict[str, Any] = {
+    "IMAGEKIT_CACHEFILE_DIR": "CACHE/images",
+    "IMAGEKIT_DEFAULT_FILE_STORAGE": None,
+    "IMAGEKIT_DEFAULT_CACHEFILE_BACKEND": "imagekit.cachefiles.backends.Simple",
+    "IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY": "imagekit.cachefiles.strategies.JustInTime",
+    "IMAGEKIT_CACHE_BACKEND": _default_cache_backend,
+    "IMAGEKIT_CACHE_PREFIX": "imagekit:",
+    # Seconds a cache file's known state is kept; None keeps it for as long as the cache does.
+    "IMAGEKIT_CACHE_TIMEOUT": None,
+    "IMAGEKIT_CACHEFILE_NAMER": "imagekit.cachefiles.namers.hash",
+    "IMAGEKIT_SPEC_CACHEFILE_NAMER": "imagekit.cachefiles.namers.source_name_as_path",
+    # The largest source accepted, checked before decoding (see ik_host.imageio.Limits for why
+    # these defaults); None removes a limit. A spec's own ``limits`` replaces all three.
+    "IMAGEKIT_MAX_SOURCE_PIXELS": DEFAULT_LIMITS.max_pixels,
+    "IMAGEKIT_MAX_SOURCE_BYTES": DEFAULT_LIMITS.max_bytes,
+    "IMAGEKIT_MAX_SOURCE_FRAMES": DEFAULT_LIMITS.max_frames,
+    # The largest width or height the thumbnail tag makes (srcset densities included): sizes
+    # come from templates, possibly from variables, and a typo must not allocate gigabytes.
+    "IMAGEKIT_MAX_THUMBNAIL_SIZE": 4096,
+}
+
+# Settings whose change must rebuild the host configuration.
+WATCHED = frozenset(DEFAULTS) | {"STORAGES", "CACHES", "DEBUG", "MEDIA_ROOT", "MEDIA_URL"}
+
+_MISSING = object()
+
+
+class ImageKitSettings:
+    """Django's settings, with the ``IMAGEKIT_*`` defaults filled in."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            return getattr(django_settings, name)
+        value = getattr(django_settings, name, _MISSING)
+        if value is _MISSING:
+            default = DEFAULTS[name]
+            value = default() if callable(default) else default
+        return value
+
+    def __dir__(self) -> list[str]:
+        return sorted(DEFAULTS)
+
+
+settings = ImageKitSettings()
+
+__all__ = ["DEFAULTS", "settings"]

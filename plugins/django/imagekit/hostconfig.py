@@ -1,0 +1,45 @@
+"""The host configuration (``ik_host.config.Config``) built from the Django settings."""
+
+from __future__ import annotations
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from ik_host.config import Config
+from ik_host.imageio import Limits
+from imagekit.cachefiles.state import LayeredStateCache
+from imagekit.conf import settings
+from imagekit.utils import get_cache, get_storage
+
+
+def settings_available() -> bool:
+    """Whether Django settings are configured (reading one configures from the environment)."""
+    try:
+        django_settings.DEBUG  # noqa: B018
+    except ImproperlyConfigured:
+        return False
+    return True
+
+
+def build_config() -> Config:
+    """A host ``Config`` from the ``IMAGEKIT_*`` settings, with Django's cache and storage.
+
+    Component settings are passed on as written (short names or dotted paths): the host's
+    registry resolves them, so there is one resolver.
+    """
+    return Config(
+        cachefile_dir=settings.IMAGEKIT_CACHEFILE_DIR,
+        backend=settings.IMAGEKIT_DEFAULT_CACHEFILE_BACKEND,
+        strategy=settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY,
+        namer=settings.IMAGEKIT_CACHEFILE_NAMER,
+        spec_namer=settings.IMAGEKIT_SPEC_CACHEFILE_NAMER,
+        storage=get_storage(),
+        state_cache=LayeredStateCache(get_cache()),
+        cache_prefix=settings.IMAGEKIT_CACHE_PREFIX,
+        cache_timeout=settings.IMAGEKIT_CACHE_TIMEOUT,
+        limits=Limits(
+            max_pixels=settings.IMAGEKIT_MAX_SOURCE_PIXELS,
+            max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,
+            max_frames=settings.IMAGEKIT_MAX_SOURCE_FRAMES,
+        ),
+    )

@@ -1,0 +1,277 @@
+"""``manage.py generateimages [id-or-glob ...] [--jobs N] [--async] [--force] [--dry-run]``.
+
+Makes the cache file of every source in every registered source group, for the generator ids
+given (all ids with source groups when none are):
+
+- here, in ``--jobs`` processes (default: one per core);
+- or, with ``--async``, by putting a task for each file on the queue of the configured
+  deferring backend (``celery``, ``rq``, ``dramatiq``) for workers to make.
+
+Files that exist are left alone unless ``--force``, so a run that was interrupted is finished by
+running it again. ``--dry-run`` lists what would be made. A progress bar (count, rate, ETA) is
+drawn when stderr is a terminal. One failing source does not stop the rest: each failure gets a
+line naming the generator id, the source and the cause, and the command exits non-zero at the
+end if any failed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ik_host.components import get_backend
+from imagekit.management.idpatterns import match_ids
+from imagekit.management.jobs import (
+    FAILED,
+    Item,
+    Outcome,
+    cachefile_of,
+    describe_error,
+    display_source,
+    failure,
+    generate_item,
+    run_parallel,
+    why_not_parallel,
+)
+from imagekit.management.payloads import EXISTED, GENERATED, cachefile_exists
+from imagekit.management.progress import make_progress
+from imagekit.registry import generator_registry, iter_source_groups
+
+ENQUEUED = "enqueued"
+ALREADY_SCHEDULED = "scheduled"
+WOULD_GENERATE = "would generate"
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate cache files for every source of the registered source groups. Give generator "
+        "ids to limit it; in them '*' matches within one colon-separated segment and '**' "
+        "across segments (e.g. 'myapp:*:thumbnail', 'myapp:**')."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "generator_ids", nargs="*", metavar="id-or-glob",
+            help="generator ids or patterns (default: every id that has a source group)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="regenerate files that already exist"
+        )
+        parser.add_argument(
+            "-j", "--jobs", type=positive_int, default=None, metavar="N",
+            help="generate in N processes (default: one per core)",
+        )
+        parser.add_argument(
+            "--async", action="store_true", dest="enqueue",
+            help="put a task for each file on the configured async backend's queue instead "
+            "of generating here",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="list the files that would be generated"
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        generator_ids: list[str],
+        force: bool,
+        jobs: int | None,
+        enqueue: bool,
+        dry_run: bool,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
+        self.verbosity = verbosity
+        groups = groups_by_id()
+        items = self.collect(self.selected_ids(generator_ids, groups), groups)
+        self.items = items
+        self.outcomes: dict[int, Outcome] = {}
+        self.interrupted = False
+        if dry_run:
+            self.dry_run(items, force)
+        elif enqueue:
+            self.enqueue(items, force)
+        else:
+            self.generate(items, force, jobs or os.cpu_count() or 1)
+        self.report(dry_run, enqueue)
+
+    # -- what to make ------------------------------------------------------------------------------
+
+    def selected_ids(self, patterns: list[str], groups: dict[str, list[Any]]) -> list[str]:
+        if not patterns:
+            return sorted(groups)
+        known = sorted(set(generator_registry.get_ids()) | set(groups))
+        selected, unmatched = match_ids(patterns, known)
+        if unmatched:
+            raise CommandError(
+                f"no registered generator id matches {', '.join(map(repr, unmatched))}. "
+                f"Registered ids: {', '.join(known) or 'none'}"
+            )
+        return selected
+
+    def collect(self, generator_ids: list[str], groups: dict[str, list[Any]]) -> list[Item]:
+        items = []
+        for generator_id in generator_ids:
+            if not groups.get(generator_id):
+                self.log(1, f"{generator_id}: no source groups, nothing to generate")
+            for group in groups.get(generator_id, ()):
+                self.log(2, f"{generator_id}: {group!r}")
+                items.extend(Item(generator_id, source) for source in group.files())
+        return items
+
+    # -- the three modes ---------------------------------------------------------------------------
+
+    def generate(self, items: list[Item], force: bool, jobs: int) -> None:
+        with_traceback = self.verbosity >= 3
+        reason = why_not_parallel() if jobs > 1 and len(items) > 1 else None
+        if reason:
+            self.log(2, f"generating in this process only: {reason}")
+        with self.progress(len(items), "generating") as done:
+            if jobs > 1 and len(items) > 1 and reason is None:
+                run_parallel(items, force, min(jobs, len(items)), done, with_traceback)
+            else:
+                for index, item in enumerate(items):
+                    done(index, generate_item(item, force, with_traceback))
+
+    def enqueue(self, items: list[Item], force: bool) -> None:
+        default = get_backend()
+        with self.progress(len(items), "enqueueing") as done:
+            for index, item in enumerate(items):
+                try:
+                    file = cachefile_of(item)
+                    backend = file.cachefile_backend
+                    if not hasattr(backend, "schedule"):
+                        backend = default
+                    if not hasattr(backend, "schedule"):
+                        raise CommandError(
+                            f"--async needs a backend that enqueues, but {item.generator_id} "
+                            f"uses {backend!r} and IMAGEKIT_DEFAULT_CACHEFILE_BACKEND is "
+                            f"{default!r}; set it to 'celery', 'rq' or 'dramatiq' "
+                            "(pip install ik-backends-async)"
+                        )
+                    if not force and cachefile_exists(file):
+                        outcome = Outcome(EXISTED, file.name)
+                    elif backend.schedule(file, force):
+                        outcome = Outcome(ENQUEUED, file.name)
+                    else:
+                        outcome = Outcome(ALREADY_SCHEDULED, file.name)
+                except CommandError:
+                    raise
+                except Exception as exc:
+                    outcome = failure(exc, self.verbosity >= 3)
+                done(index, outcome)
+
+    def dry_run(self, items: list[Item], force: bool) -> None:
+        for index, item in enumerate(items):
+            try:
+                file = cachefile_of(item)
+                if not force and cachefile_exists(file):
+                    outcome = Outcome(EXISTED, file.name)
+                else:
+                    outcome = Outcome(WOULD_GENERATE, file.name)
+                    self.stdout.write(
+                        f"{item.generator_id} {display_source(item.source)} -> {file.name}"
+                    )
+            except Exception as exc:
+                outcome = Outcome(FAILED, cause=describe_error(exc))
+            self.outcomes[index] = outcome
+
+    # -- output ------------------------------------------------------------------------------------
+
+    def progress(self, total: int, description: str) -> Any:
+        return _Recorder(self, total, description)
+
+    def record(self, index: int, outcome: Outcome) -> None:
+        self.outcomes[index] = outcome
+        if outcome.status in (GENERATED, ENQUEUED) and self.verbosity >= 2:
+            item = self.items[index]
+            self.stdout.write(f"  {display_source(item.source)} -> {outcome.name}")
+
+    def report(self, dry_run: bool, enqueue: bool) -> None:
+        counts = Counter(outcome.status for outcome in self.outcomes.values())
+        for index in sorted(self.outcomes):
+            outcome = self.outcomes[index]
+            if outcome.status == FAILED:
+                item = self.items[index]
+                self.stderr.write(
+                    f"FAILED {item.generator_id} {display_source(item.source)}: {outcome.cause}"
+                )
+                if outcome.details:
+                    self.stderr.write(outcome.details)
+        if dry_run:
+            parts = [f"{counts[WOULD_GENERATE]} to generate"]
+        elif enqueue:
+            parts = [f"{counts[ENQUEUED]} enqueued"]
+        else:
+            parts = [f"{counts[GENERATED]} generated"]
+        parts.append(f"{counts[FAILED]} failed")
+        if counts[EXISTED]:
+            parts.append(f"{counts[EXISTED]} already existed")
+        if counts[ALREADY_SCHEDULED]:
+            parts.append(f"{counts[ALREADY_SCHEDULED]} already scheduled")
+        self.stdout.write(", ".join(parts))
+        if self.interrupted:
+            raise CommandError(
+                f"interrupted after {len(self.outcomes)} of {len(self.items)} files; run the "
+                "command again to make the rest (files already made are kept)"
+            )
+        if counts[FAILED]:
+            raise CommandError(f"{counts[FAILED]} cache file(s) could not be generated; see above")
+
+    def log(self, level: int, message: str) -> None:
+        if self.verbosity >= level:
+            self.stdout.write(message)
+
+
+class _Recorder:
+    """Records outcomes and moves the progress bar; Ctrl-C ends the work, not the report."""
+
+    def __init__(self, command: Command, total: int, description: str) -> None:
+        self.command = command
+        stream = getattr(command.stderr, "_out", command.stderr)  # the raw stream, unwrapped
+        self.bar = make_progress(total, stream, description)
+
+    def __call__(self, index: int, outcome: Outcome) -> None:
+        with self.bar.printing():
+            self.command.record(index, outcome)
+        self.bar.update(1)
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+        self.bar.close()
+        if kind is KeyboardInterrupt:
+            self.command.interrupted = True
+            return True  # the summary is still written, then the command fails
+        return False
+
+
+def groups_by_id() -> dict[str, list[Any]]:
+    """The registered source groups, by generator id, in registration order.
+
+    Asked afresh on each run: apps register groups as they load, and other plugins may add
+    theirs through the host's ``ik_source_groups`` hook.
+    """
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for generator_id, group in iter_source_groups():
+        groups[generator_id].append(group)
+    return dict(groups)
+
+
+def describe_source(source: Any) -> str:
+    """How a source is named in the command's output."""
+    return display_source(source)
+
+
+__all__ = ["Command", "describe_error", "describe_source", "groups_by_id"]

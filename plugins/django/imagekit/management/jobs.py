@@ -1,0 +1,230 @@
+"""The work of ``generateimages``: one source at a time here, or many in worker processes.
+
+Worker processes are forked from the command once Django is set up, so each starts ready (no
+per-process or per-file setup). They are sent payloads (``imagekit.management.payloads``), never
+pickled files: each chunk of work reads its model rows with one query per model, keeps each
+source open across the specs that use it, and generates through the cache files' backends.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import caches
+from django.db import connections
+
+from ik_host.errors import IKError
+from ik_host.imageio import source_name
+from imagekit.cachefiles import ImageCacheFile
+from imagekit.management.payloads import (
+    PAYLOAD_VERSION,
+    PayloadError,
+    Rebuilder,
+    describe_source,
+    generate_here,
+)
+from imagekit.registry import generator_registry
+
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cache file to make: a generator id and a source from one of its source groups."""
+
+    generator_id: str
+    source: Any
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: ``generated``, ``existed`` (or another status) or ``failed``."""
+
+    status: str
+    name: str | None = None
+    cause: str | None = None
+    details: str | None = None  # a traceback, when asked for
+
+
+def describe_error(exc: BaseException) -> str:
+    """The project's own messages already say what went wrong; others get their type too."""
+    if isinstance(exc, IKError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def display_source(source: Any) -> str:
+    return repr(source_name(source) or source)
+
+
+def failure(exc: BaseException, with_traceback: bool) -> Outcome:
+    details = traceback.format_exc() if with_traceback else None
+    return Outcome(FAILED, cause=describe_error(exc), details=details)
+
+
+def cachefile_of(item: Item) -> ImageCacheFile:
+    return ImageCacheFile(generator_registry.get(item.generator_id, source=item.source))
+
+
+def generate_item(item: Item, force: bool, with_traceback: bool = False) -> Outcome:
+    """Make one item's cache file in this process."""
+    try:
+        file = cachefile_of(item)
+        return Outcome(generate_here(file, force), file.name)
+    except Exception as exc:  # reported per source and in the exit status, never dropped
+        return failure(exc, with_traceback)
+
+
+# -- in worker processes -------------------------------------------------------------------------
+
+
+def why_not_parallel() -> str | None:
+    """Why worker processes could not do the work (None when they can)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "this platform cannot fork worker processes"
+    for connection in connections.all():
+        if connection.in_atomic_block:
+            return (
+                f"database {connection.alias!r} is inside a transaction, whose rows other "
+                "processes cannot see"
+            )
+    return None
+
+
+def payload_for(item: Item, force: bool) -> dict[str, Any]:
+    """The payload of one item (no cache-file name: the worker computes it, as we would)."""
+    return {
+        "version": PAYLOAD_VERSION,
+        "generator_id": item.generator_id,
+        "source": describe_source(item.source),
+        "force": force,
+    }
+
+
+def _init_worker() -> None:
+    # Ctrl-C is the command's to handle: it lets running chunks finish and stops the rest.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_chunk(
+    chunk: Sequence[tuple[int, dict[str, Any]]], force: bool, with_traceback: bool
+) -> list[tuple[int, Outcome]]:
+    """Generate a chunk of payloads in a worker process."""
+    rebuilder = Rebuilder()
+    try:
+        rebuilder.prefetch(payload for _, payload in chunk)
+    except Exception:  # each payload reports its own error below
+        pass
+    opened: dict[int, Any] = {}
+    results = []
+    try:
+        for index, payload in chunk:
+            try:
+                file = rebuilder.cachefile(payload, check_name=False)
+                _keep_open(getattr(file.generator, "source", None), opened)
+                results.append((index, Outcome(generate_here(file, force), file.name)))
+            except Exception as exc:
+                results.append((index, failure(exc, with_traceback)))
+    finally:
+        for source in opened.values():
+            source.close()
+    return results
+
+
+def _record(finished: Iterable[Future[Any]], done: Callable[[int, Outcome], None]) -> None:
+    for future in finished:
+        for index, outcome in future.result():
+            done(index, outcome)
+
+
+def _keep_open(source: Any, opened: dict[int, Any]) -> None:
+    """Open a source once for all the specs of this chunk that use it."""
+    if source is None or id(source) in opened or not getattr(source, "closed", False):
+        return
+    try:
+        source.open("rb")
+    except Exception:  # generating will report it, naming the source
+        return
+    opened[id(source)] = source
+
+
+def by_source(payloads: Iterable[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    """The payloads with each source's specs next to each other, in order of first appearance."""
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for index, payload in payloads:
+        key = json.dumps(payload["source"], sort_keys=True)
+        groups.setdefault(key, []).append((index, payload))
+    return [entry for group in groups.values() for entry in group]
+
+
+def chunks(entries: list[Any], jobs: int) -> Iterator[list[Any]]:
+    # Small enough to share the work out evenly and keep the progress bar moving, big enough
+    # that sending a chunk costs little next to generating it.
+    size = max(1, min(16, len(entries) // (jobs * 4)))
+    for start in range(0, len(entries), size):
+        yield entries[start : start + size]
+
+
+def run_parallel(
+    items: Sequence[Item],
+    force: bool,
+    jobs: int,
+    done: Callable[[int, Outcome], None],
+    with_traceback: bool = False,
+) -> None:
+    """Generate ``items`` in ``jobs`` forked processes, calling ``done(index, outcome)`` for
+    each as it completes. Sources that cannot leave this process are generated here."""
+    payloads = []
+    local = []
+    for index, item in enumerate(items):
+        try:
+            payloads.append((index, payload_for(item, force)))
+        except PayloadError:
+            local.append(index)  # in memory, say: only this process can read it
+            continue
+        if not getattr(item.source, "closed", True):
+            item.source.close()  # a file a source group opened: the worker opens its own
+    if payloads:
+        # Forked children must not share the parent's sockets: they reconnect on first use.
+        connections.close_all()
+        caches.close_all()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
+            pending: set[Future[list[tuple[int, Outcome]]]] = {
+                pool.submit(run_chunk, chunk, force, with_traceback)
+                for chunk in chunks(by_source(payloads), jobs)
+            }
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    _record(finished, done)
+            except KeyboardInterrupt:
+                # Chunks not started are dropped; running ones finish (their files are whole)
+                # and are counted, so the summary says what this run made.
+                running = {future for future in pending if not future.cancel()}
+                _record(wait(running).done, done)
+                raise
+    for index in local:
+        done(index, generate_item(items[index], force, with_traceback))
+
+
+__all__ = [
+    "FAILED",
+    "Item",
+    "Outcome",
+    "cachefile_of",
+    "describe_error",
+    "display_source",
+    "generate_item",
+    "payload_for",
+    "run_chunk",
+    "run_parallel",
+    "why_not_parallel",
+]

@@ -1,0 +1,19 @@
+"""The signals between cache files, source groups and strategies.
+
+``existence_required`` and ``content_required`` are sent by an ``ImageCacheFile`` (sender: its
+class, ``file``: the cache file) when its file must exist or its bytes are needed;
+``source_saved`` is sent by a source group (sender: the group, ``source``: the saved file) when a
+source image is created or changed. The receivers that hand them to each file's strategy are
+connected in ``ImagekitConfig.ready()`` (``imagekit.receivers``); projects may add their own.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent on every access of a cache file: cache receivers per sender class.
+existence_required = Signal(use_caching=True)
+content_required = Signal(use_caching=True)
+source_saved = Signal()
+
+__all__ = ["content_required", "existence_required", "source_saved"]

@@ -1,0 +1,178 @@
+"""``{% load imagekit %}``: the ``generateimage`` and ``thumbnail`` tags.
+
+::
+
+    {% generateimage 'myapp:thumbnail' source=photo.original -- alt="Me" %}
+    {% generateimage 'myapp:thumbnail' source=photo.original as th %}{{ th.url }}
+    {% thumbnail '100x50' photo.original %}
+    {% thumbnail 'myapp:other' 'x50' photo.original anchor='t' format='webp' srcset="1.5 2" %}
+
+Both output ``<img src=".." width=".." height="..">`` (plus any attributes given after ``--``)
+or, with ``as var``, put the cache file in the context and output nothing. The cache file is
+created through its strategy, exactly as ``file.url`` would anywhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django import template
+from django.template import Context, TemplateSyntaxError
+from django.template.base import FilterExpression, Node, Parser, Token
+
+from ik_host.errors import IKError
+from imagekit.templatetags._generators import cache_file, thumbnail_file
+from imagekit.templatetags._html import output
+from imagekit.templatetags._sizes import (
+    SizeError,
+    check_options,
+    check_size,
+    density_label,
+    parse_densities,
+    parse_size,
+    scale,
+)
+from imagekit.templatetags._syntax import TagArguments, literal, parse_tag
+
+register = template.Library()
+
+DEFAULT_THUMBNAIL_GENERATOR = "imagekit:thumbnail"
+# Keywords the thumbnail tag fills in itself, from its positional arguments.
+_THUMBNAIL_RESERVED = ("source", "width", "height")
+
+
+def _resolve_all(expressions: Mapping[str, FilterExpression], context: Context) -> dict[str, Any]:
+    return {name: expression.resolve(context) for name, expression in expressions.items()}
+
+
+# -- generateimage -------------------------------------------------------------------------------
+
+
+class GenerateImageNode(Node):
+    def __init__(self, args: TagArguments) -> None:
+        self.generator_id = args.positional[0]
+        self.keywords = args.keywords
+        self.html_attrs = args.html_attrs
+        self.as_var = args.as_var
+
+    def render(self, context: Context) -> str:
+        generator_id = self.generator_id.resolve(context)
+        keywords = _resolve_all(self.keywords, context)
+        check_options(keywords, "generateimage")
+        file = cache_file(generator_id, keywords)
+        return output(context, file, self.as_var, _resolve_all(self.html_attrs, context))
+
+
+@register.tag
+def generateimage(parser: Parser, token: Token) -> GenerateImageNode:
+    """``{% generateimage 'id' name=value... [-- attr=value...] [as var] %}``."""
+    args = parse_tag(parser, token)
+    if len(args.positional) != 1:
+        raise args.error(
+            f"expects one positional argument, the id of a registered generator (e.g. "
+            f"'myapp:thumbnail'), then name=value arguments such as source=...; got "
+            f"{len(args.positional)} positional arguments"
+        )
+    return GenerateImageNode(args)
+
+
+# -- thumbnail -----------------------------------------------------------------------------------
+
+
+class ThumbnailNode(Node):
+    def __init__(
+        self,
+        args: TagArguments,
+        generator_id: FilterExpression | None,
+        size: FilterExpression,
+        source: FilterExpression,
+        srcset: FilterExpression | None,
+    ) -> None:
+        self.generator_id = generator_id
+        self.size = size
+        self.source = source
+        self.srcset = srcset
+        self.keywords = args.keywords
+        self.html_attrs = args.html_attrs
+        self.as_var = args.as_var
+
+    def render(self, context: Context) -> str:
+        generator_id = (
+            self.generator_id.resolve(context) if self.generator_id else DEFAULT_THUMBNAIL_GENERATOR
+        )
+        width, height = parse_size(self.size.resolve(context))
+        keywords = _resolve_all(self.keywords, context)
+        check_options(keywords, "thumbnail")
+        densities = None
+        if self.srcset is not None:
+            densities = parse_densities(self.srcset.resolve(context))
+            top = densities[-1]
+            check_size(scale(width, top), scale(height, top), f"srcset density {top:g}x")
+        at_density = functools.partial(
+            _thumbnail_file, generator_id, self.source.resolve(context), width, height, keywords
+        )
+        file = at_density()
+        attrs = _resolve_all(self.html_attrs, context)
+        if densities is not None:
+            attrs = {"srcset": _srcset(file, densities, at_density), **attrs}
+        return output(context, file, self.as_var, attrs)
+
+
+def _thumbnail_file(*args: Any, **kwargs: Any) -> Any:
+    """``thumbnail_file``, with a generator's refusal of the tag's options (an anchor it cannot
+    read, say) reported as the tag's error rather than a bare ValueError."""
+    try:
+        return thumbnail_file(*args, **kwargs)
+    except IKError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SizeError(f"'thumbnail' tag: {exc}") from exc
+
+
+def _srcset(file: Any, densities: list[float], at_density: Callable[[float], Any]) -> str:
+    """``"/a.jpg 1x, /b.jpg 1.5x, /c.jpg 2x"``: ``file`` is the 1x entry."""
+    files = [(density, file if density == 1 else at_density(density)) for density in densities]
+    return ", ".join(f"{each.url} {density_label(density)}" for density, each in files)
+
+
+@register.tag
+def thumbnail(parser: Parser, token: Token) -> ThumbnailNode:
+    """``{% thumbnail ['generator:id'] 'WxH' source [name=value...] [-- attr=value...]
+    [as var] %}``; ``srcset="1.5 2"`` adds a ``srcset`` for those pixel densities."""
+    args = parse_tag(parser, token)
+    if len(args.positional) not in (2, 3):
+        raise args.error(
+            "expects a size and a source, optionally preceded by a generator id: "
+            "{% thumbnail '100x50' source %} or {% thumbnail 'myapp:gen' '100x50' source %}; "
+            f"got {len(args.positional)} positional arguments"
+        )
+    generator_id = args.positional[0] if len(args.positional) == 3 else None
+    size, source = args.positional[-2:]
+    _check_literal(args, size, parse_size)
+    for name in _THUMBNAIL_RESERVED:
+        if name in args.keywords:
+            raise args.error(f"{name}= is set by the size and source arguments; remove it")
+    srcset = args.keywords.pop("srcset", None)
+    if srcset is not None:
+        if args.as_var is not None:
+            raise args.error(
+                "srcset= describes the <img> the tag outputs and cannot be combined with 'as'; "
+                "assign each size with its own tag instead"
+            )
+        _check_literal(args, srcset, parse_densities)
+    return ThumbnailNode(args, generator_id, size, source, srcset)
+
+
+def _check_literal(
+    args: TagArguments, expression: FilterExpression, parse: Callable[[Any], object]
+) -> None:
+    """Read a value written in the template now, so a typo fails when it is compiled."""
+    value = literal(expression)
+    if value is None:
+        return
+    try:
+        parse(value)
+    except SizeError as exc:
+        raise TemplateSyntaxError(f"'{args.tag_name}' tag: {exc}") from exc

@@ -1,0 +1,109 @@
+"""Helpers django-imagekit users import from ``imagekit.utils``, plus the Django objects the
+host configuration is built from (the state cache and the cache-file storage)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.files import File
+from django.core.files.storage import default_storage, storages
+from django.utils.module_loading import import_string
+
+from imagekit.conf import settings
+
+
+def get_field_info(field_file: Any) -> tuple[Any, str | None]:
+    """``(model_instance, field_name)`` of a model's file (a FieldFile); ``(None, None)`` else.
+
+    This is how a spec reaches the model its source belongs to (see "Specs That Change").
+    """
+    field = getattr(field_file, "field", None)
+    return getattr(field_file, "instance", None), getattr(field, "name", None)
+
+
+def get_cache(name: Any = None) -> Any:
+    """The Django cache named by ``IMAGEKIT_CACHE_BACKEND`` (or ``name``).
+
+    A ``CACHES`` alias gives that cache, looked up per thread as ``django.core.cache.cache``
+    is; a dotted backend path (the DEBUG default names ``DummyCache``) gives a new instance of
+    that backend with no options.
+    """
+    value = settings.IMAGEKIT_CACHE_BACKEND if name is None else name
+    if not isinstance(value, str):
+        return value
+    if value in django_settings.CACHES:
+        return PerThreadCache(value)
+    return import_string(value)("", {})
+
+
+class PerThreadCache:
+    """The ``CACHES[alias]`` cache of the calling thread, as ``django.core.cache.cache`` is.
+
+    Django hands each thread its own cache object (some clients are not thread-safe). Its proxy
+    finds it through asgiref's context-aware ``Local`` on every call, which costs more than a
+    local-memory ``get`` itself; a thread-local attribute is enough for the state cache.
+    """
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self._local = threading.local()
+
+    def _cache(self) -> Any:
+        try:
+            return self._local.cache
+        except AttributeError:
+            self._local.cache = caches[self.alias]
+            return self._local.cache
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._cache().get(key, default)
+
+    def get_many(self, keys: Any) -> dict[str, Any]:
+        return self._cache().get_many(keys)
+
+    def set(self, key: str, value: Any, *args: Any, **kwargs: Any) -> None:
+        self._cache().set(key, value, *args, **kwargs)
+
+    def add(self, key: str, value: Any, *args: Any, **kwargs: Any) -> bool:
+        return self._cache().add(key, value, *args, **kwargs)
+
+    def delete(self, key: str, *args: Any, **kwargs: Any) -> Any:
+        return self._cache().delete(key, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._cache(), name)
+
+    def __repr__(self) -> str:
+        return f"<PerThreadCache {self.alias!r}>"
+
+
+def get_storage(value: Any = None) -> Any:
+    """The storage cache files go to by default: ``IMAGEKIT_DEFAULT_FILE_STORAGE`` (or ``value``).
+
+    It may be a ``STORAGES`` alias or a dotted storage class path; unset, it is Django's
+    ``default_storage``.
+    """
+    value = settings.IMAGEKIT_DEFAULT_FILE_STORAGE if value is None else value
+    if value is None:
+        return default_storage
+    if isinstance(value, str):
+        if value in storages.backends:
+            return storages[value]
+        value = import_string(value)
+    return value() if isinstance(value, type) else value
+
+
+def generate(generator: Any) -> File:
+    """Run ``generator`` and return its image as a Django File."""
+    content = generator.generate()
+    if isinstance(content, File):
+        return content
+    return File(content, name=getattr(content, "name", None))
+
+
+__all__ = ["generate", "get_cache", "get_field_info", "get_storage"]

@@ -1,0 +1,19 @@
+"""Sends the async app's models to the ``async`` database, and nothing else there."""
+
+ASYNC_APP = "asyncapp"
+ASYNC_DB = "async"
+
+
+class AsyncAppRouter:
+    def db_for_read(self, model, **hints):
+        return ASYNC_DB if model._meta.app_label == ASYNC_APP else None
+
+    db_for_write = db_for_read
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return None
+
+    def allow_migrate(self, db, app_label, **hints):
+        if db == ASYNC_DB:
+            return app_label == ASYNC_APP
+        return False if app_label == ASYNC_APP else None

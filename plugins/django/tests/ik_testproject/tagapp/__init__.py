@@ -1,0 +1,1 @@
+"""Models and admin for the tests of the template tags, AdminThumbnail and generateimages."""

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from ik_testproject.tagapp.admin import site
+
+urlpatterns = [path("tagadmin/", site.urls)]

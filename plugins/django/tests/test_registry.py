@@ -1,0 +1,96 @@
+"""Generators by id and source groups by generator id (imagekit.registry)."""
+
+import pytest
+
+import imagekit
+from imagekit import ImageSpec
+from imagekit.exceptions import AlreadyRegistered, NotRegistered
+from imagekit.registry import (
+    generator_registry,
+    iter_source_groups,
+    register,
+    source_group_registry,
+    unregister,
+)
+
+
+class One(ImageSpec):
+    format = "PNG"
+
+
+class Two(ImageSpec):
+    format = "JPEG"
+
+
+@pytest.fixture
+def clean_ids():
+    before = set(generator_registry.get_ids())
+    yield
+    for generator_id in set(generator_registry.get_ids()) - before:
+        generator_registry.unregister(generator_id)
+
+
+def test_package_exports():
+    assert imagekit.register is register
+    assert imagekit.unregister is unregister
+    assert imagekit.ImageSpec is ImageSpec
+
+
+@pytest.mark.usefixtures("clean_ids")
+def test_register_get_unregister():
+    register.generator("tests:one", One)
+    register.generator("tests:one", One)  # the same class again: harmless
+
+    spec = generator_registry.get("tests:one", source="x.png")
+    assert isinstance(spec, One) and spec.source == "x.png"
+    assert generator_registry.get_class("tests:one") is One
+    assert "tests:one" in generator_registry.get_ids()
+
+    with pytest.raises(AlreadyRegistered, match=r"'tests:one'.*test_registry.One.*Two"):
+        register.generator("tests:one", Two)
+    with pytest.raises(NotRegistered, match="is not the generator registered"):
+        unregister.generator("tests:one", Two)
+
+    unregister.generator("tests:one", One)
+    with pytest.raises(NotRegistered, match=r"'tests:one'. Registered ids: .*'imagekit:thumbnail'"):
+        generator_registry.get("tests:one")
+
+
+@pytest.mark.usefixtures("clean_ids")
+def test_register_as_a_decorator():
+    @register.generator("tests:decorated")
+    class Decorated(ImageSpec):
+        pass
+
+    assert generator_registry.get_class("tests:decorated") is Decorated
+
+
+def test_source_groups_reach_the_host_hook():
+    group = object()
+    register.source_group("tests:grouped", group)
+    register.source_group("tests:grouped", group)  # once only
+    try:
+        assert source_group_registry.get_source_groups("tests:grouped") == [group]
+        assert list(iter_source_groups()).count(("tests:grouped", group)) == 1
+    finally:
+        unregister.source_group("tests:grouped", group)
+    assert source_group_registry.get_source_groups("tests:grouped") == []
+    assert ("tests:grouped", group) not in list(iter_source_groups())
+    with pytest.raises(NotRegistered):
+        unregister.source_group("tests:grouped", group)
+
+
+def test_every_spec_field_has_a_generator_and_a_source_group():
+    pairs = dict(iter_source_groups())
+    for generator_id in (
+        "testapp:profile:avatar_thumbnail",
+        "myapp:profile:avatar_thumbnail",
+        "testapp:article:thumb",
+        "testapp:abstractphoto:small",
+        "testapp:optimisticphoto:thumb",
+        "testapp:optimisticphoto:other_thumb",
+    ):
+        assert generator_id in generator_registry.get_ids()
+        assert generator_id in pairs
+    # Two spec fields of one image share one group, so a save is signalled once.
+    assert pairs["testapp:optimisticphoto:thumb"] is pairs["testapp:optimisticphoto:other_thumb"]

@@ -1,0 +1,110 @@
+"""A warm access does no avoidable work: one state lookup, no hashing twice, no file opened."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.template import Context, Template
+from django.test import override_settings
+
+from ik_host import specs as host_specs
+from ik_testproject.images import image_content
+from ik_testproject.testapp.models import Profile
+from imagekit.signals import content_required, existence_required
+from imagekit.utils import get_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counting_cache():
+    with override_settings(IMAGEKIT_CACHE_BACKEND="counting"):
+        yield get_cache()
+
+
+@pytest.fixture
+def warm_profile():
+    Profile().avatar.save("warm-path.jpg", image_content("warm-path.jpg"))
+    Profile.objects.get().avatar_thumbnail.generate()
+    return Profile.objects.get()
+
+
+@pytest.fixture
+def no_storage_reads(monkeypatch):
+    touched = []
+    for method in ("exists", "open", "size"):
+        monkeypatch.setattr(default_storage, method, lambda *a, m=method, **k: touched.append(m))
+    yield touched
+    assert touched == []
+
+
+def test_url_width_height_cost_one_state_lookup(counting_cache, warm_profile, no_storage_reads):
+    counting_cache.calls.clear()
+    file = Profile.objects.get().avatar_thumbnail
+    assert file.url.endswith(".jpg")
+    assert (file.width, file.height) == (100, 50)
+    assert dict(counting_cache.calls) == {"get": 1}
+
+
+def test_thumbnail_tag_costs_one_state_lookup_per_render(counting_cache, monkeypatch):
+    Profile().avatar.save("tag-warm.jpg", image_content("tag-warm.jpg", size=(400, 300)))
+    template = Template("{% load imagekit %}{% thumbnail '60x40' src %}")
+    context = Context({"src": Profile.objects.get().avatar})
+    first = template.render(context)  # cold: generates
+    touched = []
+    for method in ("exists", "open", "size"):
+        monkeypatch.setattr(default_storage, method, lambda *a, m=method, **k: touched.append(m))
+    counting_cache.calls.clear()
+    for _ in range(3):
+        assert template.render(context) == first
+    assert 'width="60" height="40"' in first
+    assert dict(counting_cache.calls) == {"get": 3}
+    assert touched == []
+
+
+def test_spec_hash_is_computed_once_for_many_instances(warm_profile, monkeypatch):
+    calls = []
+    original = host_specs.ImageSpec.compute_hash
+
+    def counting(self):
+        calls.append(self.source_name)
+        return original(self)
+
+    monkeypatch.setattr(host_specs.ImageSpec, "compute_hash", counting)
+    host_specs._hash_memo.clear()
+    names = {Profile.objects.get().avatar_thumbnail.name for _ in range(5)}
+    assert len(names) == 1
+    assert len(calls) == 1
+
+
+def test_specs_computed_from_the_model_are_hashed_per_instance(monkeypatch):
+    from imagekit import ImageSpec  # noqa: PLC0415
+
+    class ByInstance(ImageSpec):
+        format = "PNG"
+
+        @property
+        def processors(self):
+            return []
+
+    assert ByInstance(source="a.jpg").hash_key() is None
+    spec = ByInstance(source="a.jpg")
+    spec.format = "JPEG"  # set on the instance: not the class's
+    assert spec.hash_key() is None
+
+
+def test_project_listeners_still_get_the_signals(warm_profile):
+    heard = []
+
+    def listener(sender, file, **kwargs):
+        heard.append(file.name)
+
+    existence_required.connect(listener)
+    content_required.connect(listener)
+    try:
+        file = Profile.objects.get().avatar_thumbnail
+        file.url  # noqa: B018
+        file.read()
+        file.close()
+    finally:
+        existence_required.disconnect(listener)
+        content_required.disconnect(listener)
+    assert heard == [file.name, file.name]
