@@ -1,0 +1,29 @@
+"""Deferred image generation: cache-file backends that leave the work to Celery, RQ or
+Dramatiq workers, with plain-JSON tasks."""
+
+from __future__ import annotations
+
+from ik_backends_async.backends import (
+    RQ,
+    Async,
+    AsyncBackend,
+    Celery,
+    Dramatiq,
+    EnqueueError,
+    MissingQueueLibrary,
+)
+from ik_backends_async.options import AsyncOptions, current_options
+from ik_backends_async.worker import generate_from_payload
+
+__all__ = [
+    "RQ",
+    "Async",
+    "AsyncBackend",
+    "AsyncOptions",
+    "Celery",
+    "Dramatiq",
+    "EnqueueError",
+    "MissingQueueLibrary",
+    "current_options",
+    "generate_from_payload",
+]

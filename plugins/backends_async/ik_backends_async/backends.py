@@ -1,0 +1,224 @@
+"""Cache-file backends that leave generation to workers: Celery, RQ and Dramatiq.
+
+A request never generates. A missing file is scheduled once: the first request to win the
+state cache's atomic ``add`` on the file's schedule key (which expires) records the state
+``scheduled`` and puts a plain-JSON payload on the queue; every other request, meanwhile, sees
+the state and enqueues nothing. The file stays falsy until a worker has made it
+(``ik_backends_async.worker``). A lost task or a dead worker is made good by the expiry: once
+the scheduled state is gone, the next request schedules the file again. A failed generation is
+recorded (``failed``, with the exception's text) and scheduled again after ``retry_after``.
+
+Each backend needs its queue library only when it is used, and says what to install if it is
+missing. The state cache must be shared with the workers (Redis, memcached).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import warnings
+from types import ModuleType
+from typing import Any, ClassVar
+
+from ik_backends_async.options import AsyncOptions, current_options
+from ik_defaults.backends import CachedFileBackend
+from ik_host.config import get_config
+from ik_host.errors import CacheFileError, IKError
+from ik_host.state import CacheFileState, StateRecord
+from imagekit.management.payloads import PayloadError, describe
+
+SCHEDULE_SUFFIX = ":scheduled"
+
+
+class MissingQueueLibrary(IKError, ImportError):
+    """The queue library a backend needs is not installed."""
+
+
+class EnqueueError(CacheFileError):
+    """Putting a task on the queue failed (the broker is down, say)."""
+
+
+class AsyncBackend(CachedFileBackend):
+    """Schedules missing files on a queue; workers generate them. Subclasses say which queue.
+
+    ``queue``, ``schedule_timeout``, ``retry_after`` and ``lock_timeout`` override the options
+    (see ``ik_backends_async.options``); the other arguments are ``CachedFileBackend``'s.
+    """
+
+    name: ClassVar[str] = ""  # the registered short name
+    label: ClassVar[str] = ""  # the library's name, for messages
+    library: ClassVar[str] = ""  # the module that must be importable
+    extra: ClassVar[str] = ""  # ik-backends-async[<extra>] installs it
+    tasks_module: ClassVar[str] = ""  # our module that talks to the library
+
+    def __init__(
+        self,
+        *,
+        queue: str | None = None,
+        schedule_timeout: float | None = None,
+        retry_after: float | None = None,
+        lock_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if importlib.util.find_spec(self.library) is None:
+            raise self._missing_library()
+        super().__init__(**kwargs)
+        self._overrides = {
+            "queue": queue,
+            "schedule_timeout": schedule_timeout,
+            "retry_after": retry_after,
+            "lock_timeout": lock_timeout,
+        }
+
+    # -- options ---------------------------------------------------------------------------------
+
+    @property
+    def options(self) -> AsyncOptions:
+        return current_options(**self._overrides)
+
+    @property
+    def lock_timeout(self) -> float:
+        value = self.options.lock_timeout
+        return value if value is not None else get_config().lock_timeout
+
+    def timeout_for(self, state: CacheFileState) -> float | None:
+        if state is CacheFileState.SCHEDULED:
+            return self.options.schedule_timeout
+        if state is CacheFileState.FAILED:
+            return self.options.retry_after
+        return super().timeout_for(state)
+
+    # -- scheduling ------------------------------------------------------------------------------
+
+    def schedule_key(self, file: Any) -> str:
+        return self.get_key(file) + SCHEDULE_SUFFIX
+
+    def generate(self, file: Any, force: bool = False) -> bool:
+        """Schedule ``file`` unless it exists, is scheduled or failed lately (or ``force``).
+
+        Returns whether this call put a task on the queue.
+        """
+        if not force and self.get_state(file) is not CacheFileState.DOES_NOT_EXIST:
+            return False
+        return self.schedule(file, force)
+
+    def schedule(self, file: Any, force: bool = False) -> bool:
+        """Put ``file``'s task on the queue, once for everyone sharing the state cache until
+        the schedule expires (``force`` enqueues even so). Returns whether it enqueued."""
+        if self.tasks_module:
+            self.tasks()  # a missing library is a setup error, not a failed file
+        options = self.options
+        cache = self.cache
+        key = self.schedule_key(file)
+        if not cache.add(key, "scheduled", options.schedule_timeout) and not force:
+            return False
+        try:
+            payload = describe(file, force=force)
+        except PayloadError:
+            cache.delete(key)
+            raise
+        # Recorded before the task exists, so a quick worker's "exists" is never overwritten.
+        self.set_record(file, StateRecord(CacheFileState.SCHEDULED))
+        try:
+            self.enqueue(payload, options)
+        except Exception as exc:
+            cause = f"{type(exc).__name__}: {exc}"
+            cache.delete(key)
+            # Kept only briefly: the broker may be back in a moment.
+            failed = StateRecord(CacheFileState.FAILED, error=f"enqueueing failed: {cause}")
+            cache.set(self.get_key(file), failed.dump(), get_config().missing_timeout)
+            raise EnqueueError(
+                f"the {self.label} backend could not enqueue {file.name!r} on queue "
+                f"{options.queue or '(default)'!r}: {cause}"
+            ) from exc
+        return True
+
+    def unschedule(self, file: Any) -> None:
+        """Let the next request schedule ``file`` again at once (after a failure)."""
+        self.cache.delete(self.schedule_key(file))
+
+    def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
+        raise NotImplementedError
+
+    # -- the library ------------------------------------------------------------------------------
+
+    def tasks(self) -> ModuleType:
+        """Our module for this library, imported on first use."""
+        try:
+            return importlib.import_module(self.tasks_module)
+        except ImportError as exc:
+            raise self._missing_library() from exc
+
+    def _missing_library(self) -> MissingQueueLibrary:
+        return MissingQueueLibrary(
+            f"the {self.label} cache-file backend ({self.name!r}) needs {self.label}, which is "
+            f"not installed here: pip install 'ik-backends-async[{self.extra}]'"
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} cache-file backend>"
+
+
+class Celery(AsyncBackend):
+    """Generate on Celery workers. The Celery app is the project's (``current_app``)."""
+
+    name = "celery"
+    label = "Celery"
+    library = "celery"
+    extra = "celery"
+    tasks_module = "ik_backends_async.celery_tasks"
+
+    def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
+        self.tasks().generate.apply_async(args=(payload,), queue=options.queue, serializer="json")
+
+
+class RQ(AsyncBackend):
+    """Generate on RQ workers (started with ``--serializer rq.serializers.JSONSerializer``)."""
+
+    name = "rq"
+    label = "RQ"
+    library = "rq"
+    extra = "rq"
+    tasks_module = "ik_backends_async.rq_jobs"
+
+    def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
+        self.tasks().enqueue(payload, options)
+
+
+class Dramatiq(AsyncBackend):
+    """Generate on Dramatiq workers. The broker is the project's (``dramatiq.set_broker``)."""
+
+    name = "dramatiq"
+    label = "Dramatiq"
+    library = "dramatiq"
+    extra = "dramatiq"
+    tasks_module = "ik_backends_async.dramatiq_actors"
+
+    def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
+        self.tasks().enqueue(payload, options)
+
+
+class Async(Celery):
+    """django-imagekit's name for the Celery backend; deprecated."""
+
+    name = "async"
+
+    def __init__(self, **kwargs: Any) -> None:
+        warnings.warn(
+            "the cache-file backend 'imagekit.cachefiles.backends.Async' is deprecated: it is "
+            "the Celery backend; name it 'imagekit.cachefiles.backends.Celery' (or 'celery')",
+            DeprecationWarning,
+            stacklevel=1,  # not the host's frame: the setting is to blame, not ik_host
+        )
+        super().__init__(**kwargs)
+
+
+__all__ = [
+    "RQ",
+    "Async",
+    "AsyncBackend",
+    "Celery",
+    "Dramatiq",
+    "EnqueueError",
+    "MissingQueueLibrary",
+]

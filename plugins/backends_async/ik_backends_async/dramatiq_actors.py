@@ -1,0 +1,42 @@
+"""The Dramatiq actor, declared on the project's broker when this module is imported.
+
+Set the broker first (``dramatiq.set_broker``, or django_dramatiq), then import this module;
+workers import it too: ``dramatiq myproject.broker ik_backends_async.dramatiq_actors``.
+Dramatiq's own retries are off: a failure is recorded and scheduled again by the backend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+
+from ik_backends_async.options import AsyncOptions, current_options
+from ik_backends_async.worker import ensure_django, generate_from_payload
+
+ACTOR_NAME = "ik_backends_async_generate"
+DEFAULT_QUEUE = "default"
+
+
+def _generate(payload: dict[str, Any]) -> None:
+    generate_from_payload(payload)
+
+
+ensure_django()  # the queue name may come from the Django settings
+generate = dramatiq.actor(
+    _generate,
+    actor_name=ACTOR_NAME,
+    queue_name=current_options().queue or DEFAULT_QUEUE,
+    max_retries=0,
+)
+
+
+def enqueue(payload: dict[str, Any], options: AsyncOptions) -> None:
+    message = generate.message(payload)
+    queue = options.queue or DEFAULT_QUEUE
+    if queue != message.queue_name:
+        message = message.copy(queue_name=queue)
+    generate.broker.enqueue(message)
+
+
+__all__ = ["ACTOR_NAME", "enqueue", "generate"]

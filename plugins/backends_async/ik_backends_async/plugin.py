@@ -1,0 +1,39 @@
+"""Registers the async backends with the host: ``celery``, ``rq``, ``dramatiq`` and ``async``."""
+
+from __future__ import annotations
+
+from ik_backends_async.backends import RQ, Async, Celery, Dramatiq
+from ik_host import hookimpl
+from ik_host.records import Backend
+
+_IK = "imagekit.cachefiles.backends"
+
+
+@hookimpl
+def ik_register_backends() -> list[Backend]:
+    return [
+        Backend(
+            "celery",
+            Celery,
+            aliases=(f"{_IK}.Celery", "ik_backends_async.Celery"),
+            description="generate on Celery workers",
+        ),
+        Backend(
+            "rq",
+            RQ,
+            aliases=(f"{_IK}.RQ", "ik_backends_async.RQ"),
+            description="generate on RQ workers",
+        ),
+        Backend(
+            "dramatiq",
+            Dramatiq,
+            aliases=(f"{_IK}.Dramatiq", "ik_backends_async.Dramatiq"),
+            description="generate on Dramatiq workers",
+        ),
+        Backend(
+            "async",
+            Async,
+            aliases=(f"{_IK}.Async",),
+            description="deprecated name of the Celery backend",
+        ),
+    ]

@@ -1,0 +1,41 @@
+"""The RQ job. Tasks are serialized as JSON, so workers run with
+``rq worker --serializer rq.serializers.JSONSerializer``."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from ik_backends_async.options import AsyncOptions
+from ik_backends_async.worker import generate_from_payload
+
+JOB = "ik_backends_async.rq_jobs.generate"
+DEFAULT_QUEUE = "default"
+
+
+def generate(payload: dict[str, Any]) -> dict[str, Any]:
+    return generate_from_payload(payload)
+
+
+@functools.lru_cache(maxsize=8)
+def connection(url: str) -> Redis:
+    return Redis.from_url(url)
+
+
+def get_queue(options: AsyncOptions) -> Queue:
+    return Queue(
+        options.queue or DEFAULT_QUEUE,
+        connection=connection(options.rq_redis_url),
+        serializer=JSONSerializer,
+    )
+
+
+def enqueue(payload: dict[str, Any], options: AsyncOptions) -> None:
+    get_queue(options).enqueue(JOB, payload)
+
+
+__all__ = ["DEFAULT_QUEUE", "JOB", "enqueue", "generate", "get_queue"]
