@@ -1,0 +1,223 @@
+"""pyvips, imported on first use, and the image operations the plan's steps need.
+
+Loading libvips takes tens of milliseconds; a process that has this plugin installed but never
+picks the engine does not pay for it. Images are tracked with their Pillow mode name (L, LA,
+RGB or RGBA, the only ones this engine takes), so every mode decision is Pillow's.
+
+On first use libvips is set up for making thumbnails in a server: its operation cache is off
+(each image is made once; the cache would only keep source buffers alive, some 20 MiB after a
+few dozen images) and it runs one worker thread unless ``VIPS_CONCURRENCY`` says otherwise
+(decoding is serial anyway, and extra threads cost some 5 MiB each on a 24-megapixel source;
+a web server already runs requests in parallel).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from typing import Any
+
+from PIL import Image
+
+from ik_processors_pilkit._modes import canvas_source, parse_color
+from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Step, Turn, Unsupported
+
+BANDS = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
+
+# ITU-R 601-2 luma in Pillow's fixed point (RGB -> L), so gray values match Pillow's exactly.
+_LUMA = (19595, 38470, 7471)
+# ImageFilter.SMOOTH, the "degenerate" image of ImageEnhance.Sharpness.
+_SMOOTH = [[1, 1, 1], [1, 5, 1], [1, 1, 1]]
+_SMOOTH_SCALE = 13
+# Fail on broken data as Pillow does (vips would otherwise pad a truncated image with gray).
+_FAIL = "fail_on=error"
+
+
+@functools.cache
+def vips() -> Any:
+    """The pyvips module, set up as the module docstring says."""
+    module = importlib.import_module("pyvips")
+    module.cache_set_max(0)
+    if "VIPS_CONCURRENCY" not in os.environ:
+        module.concurrency_set(1)
+    return module
+
+
+def error_type() -> type[Exception]:
+    return vips().Error
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def jpeg_shrink(stored: tuple[int, int], target: tuple[int, int], margin: float) -> int:
+    """The DCT scale (1, 2, 4 or 8) Pillow's ``draft`` picks for a ``stored``-size JPEG asked
+    for ``margin`` times ``target``: what the Pillow engine decodes at (see
+    ``ik_host.pipeline.draft_size``), so both engines resample the same pixels."""
+    wanted_w = max(1, min(stored[0], int(target[0] * margin)))
+    wanted_h = max(1, min(stored[1], int(target[1] * margin)))
+    scale = min(stored[0] // wanted_w, stored[1] // wanted_h)
+    return next(factor for factor in (8, 4, 2, 1) if scale >= factor)
+
+
+def load(
+    path: str | None,
+    data: bytes | None,
+    *,
+    size: tuple[int, int] | None,
+    upright: bool,
+    shrink: int | None,
+    swapped: bool = False,
+) -> Any:
+    """The source, turned upright if asked, and resampled to exactly ``size`` if given.
+
+    A JPEG is decoded at 1/``shrink`` scale (DCT scaling) and streamed through the resample,
+    so the full-size image never exists; other formats go through ``thumbnail``, which
+    shrinks WebP on load too. ``size`` is the upright size; ``swapped`` says turning upright
+    swaps width and height (EXIF orientations 5 to 8).
+    """
+    module = vips()
+    if size is None:
+        img = header(path, data)
+        return img.autorot() if upright else img
+    if shrink is None:
+        options = {"height": size[1], "size": "force", "no_rotate": not upright}
+        if path is not None:
+            return module.Image.thumbnail(path, size[0], fail_on="error", **options)
+        # thumbnail_buffer passes only its option string on to the loader.
+        return module.Image.thumbnail_buffer(data, size[0], option_string=_FAIL, **options)
+    options = {"access": "sequential", "fail_on": "error"}
+    if shrink > 1:
+        options["shrink"] = shrink
+    if path is not None:
+        img = module.Image.new_from_file(path, **options)
+    else:
+        img = module.Image.new_from_buffer(data, "", **options)
+    width, height = (size[1], size[0]) if swapped else size
+    img = img.thumbnail_image(width, height=height, size="force", no_rotate=True)
+    # Turning reads the (now small) image out of order: give it one in memory.
+    return img.copy_memory().autorot() if upright else img
+
+
+def header(path: str | None, data: bytes | None) -> Any:
+    """The source opened, nothing decoded yet: its fields are the header's."""
+    if path is not None:
+        return vips().Image.new_from_file(path, fail_on="error")
+    return vips().Image.new_from_buffer(data, _FAIL)
+
+
+# -- the steps -----------------------------------------------------------------------------------
+
+
+def _luma(img: Any) -> Any:
+    """L from RGB(A) as Pillow computes it (float, integral values)."""
+    red, green, blue = img[0], img[1], img[2]
+    weighted = red * _LUMA[0] + green * _LUMA[1] + blue * _LUMA[2] + 32768
+    return (weighted / 65536).floor()
+
+
+def _with_alpha_of(img: Any, mode: str, colour: Any) -> Any:
+    """``colour`` (the colour bands) with ``img``'s alpha band appended when ``mode`` has one."""
+    return colour.bandjoin(img[BANDS[mode] - 1]) if mode in ("LA", "RGBA") else colour
+
+
+def _blend(degenerate: Any, img: Any, factor: float) -> Any:
+    """``Image.blend(degenerate, img, factor)``: truncated and clipped as Pillow does."""
+    mixed = degenerate + (img.cast("float") - degenerate) * factor
+    return mixed.floor().cast("uchar")
+
+
+def _colour_bands(img: Any, mode: str) -> Any:
+    return img[0] if mode in ("L", "LA") else img.extract_band(0, n=3)
+
+
+def _gray_like(img: Any, mode: str, gray: Any) -> Any:
+    """A one-band gray image spread to ``mode``'s colour bands, with ``img``'s alpha."""
+    colour = gray if mode in ("L", "LA") else gray.bandjoin([gray, gray])
+    return _with_alpha_of(img, mode, colour)
+
+
+def _enhance(img: Any, mode: str, step: Enhance) -> Any:
+    """``ImageEnhance`` Color, Brightness, Contrast and Sharpness, in ``Adjust``'s order."""
+    img = img.copy_memory()  # statistics and filters read the pixels more than once
+    if step.color != 1.0 and mode in ("RGB", "RGBA"):
+        img = _blend(_gray_like(img, mode, _luma(img)), img, step.color)
+    if step.brightness != 1.0:
+        black = _with_alpha_of(img, mode, _colour_bands(img, mode) * 0)
+        img = _blend(black, img, step.brightness)
+    if step.contrast != 1.0:
+        gray = img[0] if mode in ("L", "LA") else _luma(img)
+        mean = int(gray.avg() + 0.5)
+        img = _blend(
+            _gray_like(img, mode, _colour_bands(img, mode)[0] * 0 + mean), img, step.contrast
+        )
+    if step.sharpness != 1.0:
+        if img.width < 3 or img.height < 3:
+            raise Unsupported("sharpening an image under 3x3 pixels")
+        mask = vips().Image.new_from_array(_SMOOTH, scale=_SMOOTH_SCALE)
+        smooth = img.conv(mask, precision="integer").cast("uchar")
+        inner = smooth.crop(1, 1, img.width - 2, img.height - 2)
+        smooth = img.insert(inner, 1, 1)  # Pillow leaves the outermost pixels unfiltered
+        smooth = _with_alpha_of(img, mode, _colour_bands(smooth, mode))
+        img = _blend(smooth, img, step.sharpness)
+    return img.copy_memory()
+
+
+def _pad(img: Any, mode: str, step: Pad) -> tuple[Any, str]:
+    # Pillow's own choice of canvas mode and fill, asked of a one-pixel image of this mode.
+    work, fill = canvas_source(Image.new(mode, (1, 1)), parse_color(step.color))
+    if work.mode not in BANDS:
+        raise Unsupported(f"a canvas in mode {work.mode}")
+    img = convert(img, mode, work.mode)
+    fill = list(fill) if isinstance(fill, tuple) else [fill]
+    width, height = step.size
+    padded = img.embed(step.x, step.y, width, height, extend="background", background=fill)
+    return padded, work.mode
+
+
+def tag(img: Any, mode: str) -> Any:
+    """``img`` labelled as ``mode``: savers read the interpretation, not the band count."""
+    interpretation = "b-w" if mode in ("L", "LA") else "srgb"
+    return img if img.interpretation == interpretation else img.copy(interpretation=interpretation)
+
+
+def convert(img: Any, mode: str, target: str) -> Any:
+    """``img`` (in ``mode``) with the bands of ``target``, as Pillow's ``convert`` would."""
+    if mode == target:
+        return img
+    return tag(_convert(img, mode, target), target)
+
+
+def _convert(img: Any, mode: str, target: str) -> Any:
+    colour = _colour_bands(img, mode)
+    alpha = img[BANDS[mode] - 1] if mode in ("LA", "RGBA") else None
+    if target in ("L", "LA"):
+        if mode in ("RGB", "RGBA"):
+            colour = _luma(img).cast("uchar")
+    elif mode in ("L", "LA"):
+        colour = colour.bandjoin([colour, colour])
+    if target in ("LA", "RGBA"):
+        alpha = alpha if alpha is not None else colour[0] * 0 + 255
+        return colour.bandjoin(alpha.cast("uchar"))
+    return colour
+
+
+def run(img: Any, mode: str, steps: tuple[Step, ...]) -> tuple[Any, str]:
+    """``img`` (in ``mode``) after ``steps``, and the mode it ends in."""
+    for step in steps:
+        if isinstance(step, Resample):
+            width, height = step.size
+            img = img.thumbnail_image(width, height=height, size="force", no_rotate=True)
+        elif isinstance(step, Cut):
+            left, top, right, bottom = step.box
+            img = img.crop(left, top, right - left, bottom - top)
+        elif isinstance(step, Pad):
+            img, mode = _pad(img, mode, step)
+        elif isinstance(step, Turn):
+            img = img.copy_memory()  # rotations read the image out of order
+            for operation in step.operations:
+                img = getattr(img, operation)()
+        elif isinstance(step, Enhance):
+            img = _enhance(img, mode, step)
+    return tag(img, mode), mode
