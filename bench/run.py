@@ -1,0 +1,515 @@
+"""Benchmark this project against django-imagekit 6.1.1, with one command.
+
+    python bench/run.py [--quick] [--rounds N] [--only SECTION ...]
+
+1. Builds three virtualenvs under bench/.envs/ (once; the project's is reinstalled whenever
+   its sources change): ``corpus`` (scikit-image, for its bundled photos), ``imagekit``
+   (django-imagekit 6.1.1, pilkit and Pillow from PyPI: the comparison) and ``ik`` (this
+   project installed from the checkout, not editable).
+2. Builds the corpus under bench/.corpus/ (see bench/corpus.py).
+3. Runs every workload in subprocess workers (bench/workers/), each in its environment, and
+   prints one table: medians of the rounds, ratios to django-imagekit, and the targets.
+4. Writes everything measured to bench/results/<timestamp>.json (and latest.json).
+
+Only the standard library is used here; see bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+ENVS = BENCH / ".envs"
+CORPUS = BENCH / ".corpus"
+RESULTS = BENCH / "results"
+WORKERS = BENCH / "workers"
+
+# The project's distributions, installed from the checkout in this order.
+PROJECT = [
+    ".",
+    "plugins/defaults",
+    "plugins/processors_pilkit",
+    "plugins/strategy_optimistic",
+    "plugins/processors_vips",
+    "plugins/django",
+]
+REQUIREMENTS = {
+    "corpus": ["scikit-image>=0.24,<0.27", "Pillow>=10.1"],
+    "imagekit": ["django-imagekit==6.1.1", "pilkit", "Pillow", "Django>=4.2"],
+}
+SECTIONS = ["throughput", "rss", "django", "generateimages"]
+RSS_SOURCE = "coffee-24mp.jpg"
+PATHS_SOURCE = "coffee-2mp.jpg"
+
+IMPLS = [  # (key, label, environment, worker arguments before the workload)
+    ("imagekit", "django-imagekit", "imagekit", ["imagekit_generate.py"]),
+    ("pillow", "ik pillow", "ik", ["ik_generate.py", "{command}", "pillow"]),
+    ("vips", "ik vips", "ik", ["ik_generate.py", "{command}", "vips"]),
+]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- environments ------------------------------------------------------------------------------
+
+
+def python_of(env: str) -> Path:
+    return ENVS / env / "bin" / "python"
+
+
+def pip(env: str, *arguments: str) -> None:
+    command = [str(python_of(env)), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*command, *arguments], check=True, cwd=REPO)
+
+
+def project_fingerprint(distributions: list[str]) -> str:
+    """A digest of every source file the project's distributions are built from."""
+    digest = hashlib.sha256()
+    skip = {"build", "tests", "__pycache__", ".venv"}
+    for distribution in distributions:
+        root = REPO / distribution
+        files = [root / "pyproject.toml"]
+        for package in root.iterdir():
+            if package.is_dir() and (package / "__init__.py").exists():
+                files += [path for path in package.rglob("*") if path.is_file()]
+        for path in sorted(files):
+            parts = set(path.relative_to(REPO).parts)
+            if parts & skip or path.suffix == ".pyc" or ".egg-info" in str(path):
+                continue
+            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_env(env: str, wanted: str, install: Any) -> None:
+    marker = ENVS / env / ".bench-installed"
+    if marker.exists() and marker.read_text() == wanted:
+        return
+    if not python_of(env).exists():
+        log(f"creating virtualenv bench/.envs/{env}")
+        subprocess.run([sys.executable, "-m", "venv", str(ENVS / env)], check=True)
+    log(f"installing into bench/.envs/{env}")
+    install()
+    marker.write_text(wanted)
+
+
+def ensure_envs() -> dict[str, Any]:
+    ENVS.mkdir(parents=True, exist_ok=True)
+    for env, requirements in REQUIREMENTS.items():
+        ensure_env(env, "\n".join(requirements), lambda r=requirements, e=env: pip(e, *r))
+    notes: dict[str, Any] = {"django_app": True}
+    fingerprint = project_fingerprint(PROJECT)
+
+    def install_project() -> None:
+        first = not (ENVS / "ik" / ".bench-installed").exists()
+        reinstall = [] if first else ["--force-reinstall", "--no-deps"]
+        try:
+            pip("ik", *reinstall, *[f"./{path}" for path in PROJECT])
+        except subprocess.CalledProcessError:
+            if not first:  # a new dependency: install with dependencies
+                pip("ik", *[f"./{path}" for path in PROJECT])
+            else:
+                raise
+
+    try:
+        ensure_env("ik", fingerprint, install_project)
+    except subprocess.CalledProcessError:
+        log("the Django app (plugins/django) did not install; its workloads are skipped")
+        partial = [path for path in PROJECT if path != "plugins/django"]
+        ensure_env("ik", project_fingerprint(partial), lambda: pip("ik", *partial))
+        notes["django_app"] = False
+    return notes
+
+
+def versions(env: str) -> dict[str, str]:
+    output = subprocess.run(
+        [str(python_of(env)), "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    wanted = {"pillow", "pilkit", "django-imagekit", "django", "pyvips", "pyvips-binary"}
+    installed = {item["name"].lower(): item["version"] for item in json.loads(output)}
+    return {
+        name: version
+        for name, version in sorted(installed.items())
+        if name in wanted or name.startswith("ik-")
+    }
+
+
+# -- workers -----------------------------------------------------------------------------------
+
+
+def worker(env: str, arguments: list[str], extra_env: dict[str, str] | None = None) -> Any:
+    """Run a worker script in ``env``; its last line of output is its JSON answer."""
+    environment = {**os.environ, **(extra_env or {})}
+    environment.pop("IK_HOST_DISABLE_PLUGINS", None)
+    environment.pop("IK_HOST_LOAD_PLUGINS", None)
+    done = subprocess.run(
+        [str(python_of(env)), str(WORKERS / arguments[0]), *arguments[1:]],
+        capture_output=True,
+        text=True,
+        cwd=WORKERS,
+        env=environment,
+        timeout=1800,
+    )
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"worker {' '.join(arguments[:3])} failed:\n{tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def impl_arguments(impl: tuple[str, str, str, list[str]], command: str) -> list[str]:
+    _key, _label, _env, arguments = impl
+    if arguments[0] == "imagekit_generate.py":
+        return [arguments[0], command]
+    return [part.format(command=command) for part in arguments]
+
+
+# -- measurements --------------------------------------------------------------------------------
+
+
+def images_per_second(result: dict, names: set[str], key: str = "seconds") -> list[float]:
+    """Per timed round: (images in ``names``) / (seconds they took in that round)."""
+    picked = [index for index, name in enumerate(result["names"]) if name in names]
+    return [len(picked) / sum(seconds[i] for i in picked) for seconds in result[key]]
+
+
+def run_throughput(corpus: list[dict], rounds: int, results: dict) -> None:
+    """``rounds`` rounds, each running every implementation once in turn (in a rotating order),
+    so a change in the machine's load during the run touches them all alike."""
+    images = [str(CORPUS / entry["name"]) for entry in corpus]
+    groups = {
+        "12mp": {entry["name"] for entry in corpus if entry["group"] == "12mp"},
+        "corpus": {entry["name"] for entry in corpus},
+    }
+    raw: dict[str, dict[str, list[dict]]] = {}
+    for round_index in range(rounds):
+        for workload in ("fill300", "fit1024"):
+            order = IMPLS[round_index % 3 :] + IMPLS[: round_index % 3]
+            for impl in order:
+                key, label, env = impl[0], impl[1], impl[2]
+                log(f"throughput round {round_index + 1}/{rounds} {workload} {label}")
+                out = BENCH / "results" / "outputs" / workload / key if round_index == 0 else "-"
+                arguments = [*impl_arguments(impl, "throughput"), workload, "1", str(out)]
+                answer = worker(env, [*arguments, *images])
+                raw.setdefault(workload, {}).setdefault(key, []).append(answer)
+    section = results.setdefault("throughput", {})
+    for workload, by_impl in raw.items():
+        for key, answers in by_impl.items():
+            merged = {
+                "names": answers[0]["names"],
+                "seconds": [answer["seconds"][0] for answer in answers],
+                "cpu_seconds": [answer["cpu_seconds"][0] for answer in answers],
+            }
+            entry: dict[str, Any] = {"raw": merged}
+            for group, names in groups.items():
+                rates = images_per_second(merged, names)
+                entry[group] = statistics.median(rates)
+                entry[f"{group}_rounds"] = rates
+                entry[f"{group}_cpu"] = statistics.median(
+                    images_per_second(merged, names, "cpu_seconds")
+                )
+            section.setdefault(workload, {})[key] = entry
+    # Ratios per round (the implementations ran side by side), then their median.
+    for by_impl in section.values():
+        for key, reference_key, name in (
+            ("pillow", "imagekit", "ratio"),
+            ("vips", "imagekit", "ratio"),
+            ("vips", "pillow", "vs_pillow"),
+        ):
+            entry, reference = by_impl.get(key), by_impl.get(reference_key)
+            if not entry or not reference:
+                continue
+            for group in groups:
+                pairs = zip(entry[f"{group}_rounds"], reference[f"{group}_rounds"], strict=True)
+                entry[f"{group}_{name}"] = statistics.median(
+                    ours / theirs for ours, theirs in pairs
+                )
+                cpu = entry[f"{group}_cpu"] / reference[f"{group}_cpu"]
+                entry[f"{group}_cpu_{name}"] = cpu
+
+
+def run_mad(results: dict) -> None:
+    """Our outputs against django-imagekit's: as made (JPEG q85) and made as PNG."""
+    for suffix, name in (("", "mad"), ("-png", "mad_png")):
+        section = results.setdefault(name, {})
+        for workload in ("fill300", "fit1024"):
+            reference = BENCH / "results" / "outputs" / workload / f"imagekit{suffix}"
+            for key in ("pillow", "vips"):
+                other = BENCH / "results" / "outputs" / workload / f"{key}{suffix}"
+                if reference.exists() and other.exists():
+                    answer = worker("ik", ["compare.py", str(reference), str(other)])
+                    section.setdefault(workload, {})[key] = answer
+
+
+def run_rss(results: dict) -> None:
+    section = results.setdefault("rss", {})
+    source = str(CORPUS / RSS_SOURCE)
+    for workload in ("fill300", "fit1024"):
+        for impl in IMPLS:
+            log(f"peak RSS {workload} {impl[1]} on {RSS_SOURCE} (fresh process)")
+            scratch = BENCH / "results" / "scratch"
+            scratch.mkdir(parents=True, exist_ok=True)
+            arguments = [*impl_arguments(impl, "rss"), workload, source, str(scratch)]
+            section.setdefault(workload, {})[impl[0]] = worker(impl[2], arguments)
+
+
+def run_django(loops: int, results: dict, notes: dict) -> None:
+    section = results.setdefault("django", {})
+    for key, env in (("imagekit", "imagekit"), ("ik", "ik")):
+        if key == "ik" and not notes["django_app"]:
+            continue
+        log(f"django paths in {env} ({loops} loops)")
+        try:
+            section[key] = worker(
+                env, ["django_paths.py", "paths", str(loops), str(CORPUS / PATHS_SOURCE)]
+            )
+        except RuntimeError as exc:
+            log(str(exc))
+            section[key] = {"error": str(exc)}
+
+
+def run_generateimages(corpus: list[dict], rounds: int, results: dict, notes: dict) -> None:
+    section = results.setdefault("generateimages", {})
+    sources = [str(CORPUS / entry["name"]) for entry in corpus if entry["group"] == "medium"]
+    runs = [("imagekit", "imagekit", None), ("pillow", "ik", "pillow"), ("vips", "ik", "vips")]
+    for key, env, engine in runs:
+        if env == "ik" and not notes["django_app"]:
+            continue
+        log(f"generateimages over 200 sources in {env} (engine {engine or 'default'})")
+        arguments = ["django_paths.py", "generateimages", str(rounds), "1,2", *sources]
+        try:
+            section[key] = worker(env, arguments, {"BENCH_ENGINE": engine} if engine else None)
+        except RuntimeError as exc:
+            log(str(exc))
+            section[key] = {"error": str(exc)}
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+def ratio(value: float | None, reference: float | None) -> float | None:
+    if value is None or not reference:
+        return None
+    return value / reference
+
+
+def fmt(value: float | None, spec: str = ".1f", suffix: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{suffix}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else ("met" if ok else "MISSED")
+
+
+def table_rows(results: dict) -> list[list[str]]:
+    rows: list[list[str]] = []
+    throughput = results.get("throughput", {})
+    names = {"fill300": "ResizeToFill(300,300)", "fit1024": "ResizeToFit(1024,1024)"}
+    targets = {("fill300", "12mp"): 5.0, ("fill300", "corpus"): 3.0}
+    targets |= {("fit1024", "12mp"): 2.5, ("fit1024", "corpus"): 2.5}
+    for workload in ("fill300", "fit1024"):
+        for group, label in (("12mp", "12 MP JPEGs"), ("corpus", "whole corpus")):
+            entries = {key: throughput.get(workload, {}).get(key, {}) for key, *_ in IMPLS}
+            values = {key: entry.get(group) for key, entry in entries.items()}
+            reference = values["imagekit"]
+            # Ratios of rounds run side by side, then their median (see run_throughput).
+            pillow_ratio = entries["pillow"].get(f"{group}_ratio")
+            vips_ratio = entries["vips"].get(f"{group}_ratio")
+            target = targets[(workload, group)]
+            ok = None
+            note = ""
+            if pillow_ratio is not None and vips_ratio is not None:
+                ok = pillow_ratio >= target and vips_ratio >= target
+                if workload == "fill300" and group == "12mp":
+                    vs_pillow = entries["vips"].get(f"{group}_vs_pillow", 0.0)
+                    note = f" (vips/pillow {vs_pillow:.2f}x)"
+                    ok = ok and vs_pillow >= 0.97  # "no slower", within the noise of a round
+            rows.append(
+                [
+                    f"{names[workload]} JPEG q85, {label}: images/s",
+                    fmt(reference, ".2f"),
+                    fmt(values["pillow"], ".2f"),
+                    fmt(values["vips"], ".2f"),
+                    fmt(pillow_ratio, ".1f", "x"),
+                    fmt(vips_ratio, ".1f", "x"),
+                    f">= {target}x"
+                    + (", vips >= pillow" if (workload, group) == ("fill300", "12mp") else ""),
+                    verdict(ok) + note,
+                ]
+            )
+    rss = results.get("rss", {})
+    for workload in ("fill300", "fit1024"):
+        values = {key: rss.get(workload, {}).get(key, {}).get("delta_mib") for key, *_ in IMPLS}
+        reference = values["imagekit"]
+        ok = None
+        if reference and values["pillow"] is not None and values["vips"] is not None:
+            ok = values["pillow"] <= reference / 4 and values["vips"] <= reference / 4
+        rows.append(
+            [
+                f"peak RSS per generation, 24 MP, {names[workload]}: MiB",
+                fmt(reference),
+                fmt(values["pillow"]),
+                fmt(values["vips"]),
+                fmt(ratio(values["pillow"], reference), ".2f", "x"),
+                fmt(ratio(values["vips"], reference), ".2f", "x"),
+                "<= 0.25x",
+                verdict(ok),
+            ]
+        )
+    django = results.get("django", {})
+    dik, ours = django.get("imagekit", {}), django.get("ik", {})
+    for key, label, target in (
+        ("thumbnail_url_us", "warm instance.thumbnail.url: us", 15.0),
+        ("plain_url_us", "  plain ImageField .url: us", None),
+        ("thumbnail_url_new_instance_us", "  .thumbnail.url on a new instance: us", None),
+        ("plain_url_new_instance_us", "  plain .url on a new instance: us", None),
+        ("tag_us", "warm {% thumbnail '100x100' src %} render: us", 25.0),
+        ("plain_tag_us", "  plain {{ src.url }} render: us", None),
+    ):
+        value = ours.get(key)
+        ok = None if target is None or value is None else value <= target
+        rows.append(
+            [
+                label,
+                fmt(dik.get(key)),
+                fmt(value),
+                "",
+                fmt(ratio(value, dik.get(key)), ".2f", "x"),
+                "",
+                f"<= {target:g} us" if target else "",
+                verdict(ok),
+            ]
+        )
+    generate = results.get("generateimages", {})
+    labels = sorted({label for run in generate.values() for label in run.get("seconds", {})})
+    for label in labels:
+        values = {
+            key: statistics.median(generate[key]["seconds"][label])
+            if label in generate.get(key, {}).get("seconds", {})
+            else None
+            for key in ("imagekit", "pillow", "vips")
+        }
+        reference = values["imagekit"]
+        rows.append(
+            [
+                f"generateimages, 200 x 2 MP sources ({label}): s",
+                fmt(reference, ".2f"),
+                fmt(values["pillow"], ".2f"),
+                fmt(values["vips"], ".2f"),
+                fmt(ratio(reference, values["pillow"]), ".1f", "x faster"),
+                fmt(ratio(reference, values["vips"]), ".1f", "x faster"),
+                "",
+                "",
+            ]
+        )
+    for section, how in (("mad", "JPEG q85 outputs"), ("mad_png", "same, as PNG")):
+        mad = results.get(section, {})
+        for workload in ("fill300", "fit1024"):
+            values = {key: mad.get(workload, {}).get(key, {}) for key in ("pillow", "vips")}
+            ok = None
+            if values["pillow"] and values["vips"] and section == "mad":
+                ok = all(
+                    value["size_mismatches"] == 0 and (value["max_mad"] or 0) <= 2.0
+                    for value in values.values()
+                )
+            rows.append(
+                [
+                    f"MAD vs django-imagekit, {names[workload]}, {how}: max (mean), size diffs",
+                    "",
+                    _mad_cell(values["pillow"]),
+                    _mad_cell(values["vips"]),
+                    "",
+                    "",
+                    "<= 2 levels, 0" if section == "mad" else "",
+                    verdict(ok),
+                ]
+            )
+    return rows
+
+
+def _mad_cell(value: dict) -> str:
+    if not value:
+        return "-"
+    worst, mean = fmt(value["max_mad"], ".2f"), fmt(value["mean_mad"], ".2f")
+    return f"{worst} ({mean}), {value['size_mismatches']}"
+
+
+def render(rows: list[list[str]]) -> str:
+    header = ["measure", "django-imagekit", "ik pillow", "ik vips", "pillow/dik", "vips/dik"]
+    header += ["target", ""]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:-2], widths[1:-2], strict=True)]
+        cells += [row[-2].ljust(widths[-2]), row[-1]]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and loops (~3 min)")
+    parser.add_argument("--rounds", type=int, help="timed rounds per throughput workload")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (1 if args.quick else 3)
+    loops = 4000 if args.quick else 20000
+    sections = args.only or SECTIONS
+    started = time.time()
+
+    notes = ensure_envs()
+    log("building the corpus (once)")
+    subprocess.run([str(python_of("corpus")), str(BENCH / "corpus.py"), str(CORPUS)], check=True)
+    corpus = json.loads((CORPUS / "corpus.json").read_text())["images"]
+
+    results: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "options": {"rounds": rounds, "loops": loops, "quick": args.quick, "sections": sections},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "versions": {env: versions(env) for env in ("imagekit", "ik")},
+        "corpus": corpus,
+        "notes": notes,
+    }
+    if "throughput" in sections:
+        run_throughput(corpus, rounds, results)
+        run_mad(results)
+    if "rss" in sections:
+        run_rss(results)
+    if "django" in sections:
+        run_django(loops, results, notes)
+    if "generateimages" in sections:
+        run_generateimages(corpus, 1 if args.quick else 2, results, notes)
+    results["seconds"] = time.time() - started
+
+    table = render(table_rows(results))
+    results["table"] = table
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=1, default=str))
+    print(table)
+    print(f"\n({results['seconds']:.0f} s; details in bench/results/{stamp}.json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Run the benchmarks: bash bench/run.sh [--quick] [--rounds N] [--only SECTION ...]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+exec "${PYTHON:-python3}" "$here/run.py" "$@"

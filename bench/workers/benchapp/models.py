@@ -1,0 +1,43 @@
+"""Models of the Django benchmark, in django-imagekit's documented API (so the same code runs
+with django-imagekit and with this project's ``imagekit`` app)."""
+
+from __future__ import annotations
+
+import os
+
+from django.db import models
+
+from imagekit import ImageSpec, register
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFill
+
+
+class BenchThumbnail(ImageSpec):
+    """What ``generateimages`` makes for every upload."""
+
+    processors = [ResizeToFill(300, 300)]
+    format = "JPEG"
+    options = {"quality": 85}
+    # Read by this project's ImageSpec only (django-imagekit ignores unknown attributes).
+    engine = os.environ.get("BENCH_ENGINE") or None
+
+
+register.generator("benchapp:bench_thumbnail", BenchThumbnail)
+
+
+class Photo(models.Model):
+    original = models.ImageField(upload_to="photos")
+    thumbnail = ImageSpecField(
+        source="original", processors=[ResizeToFill(100, 100)], format="JPEG"
+    )
+
+    class Meta:
+        app_label = "benchapp"
+
+
+class Upload(models.Model):
+    original = models.ImageField(upload_to="uploads")
+    bench_thumbnail = ImageSpecField(source="original", id="benchapp:bench_thumbnail")
+
+    class Meta:
+        app_label = "benchapp"
