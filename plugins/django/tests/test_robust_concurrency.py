@@ -187,7 +187,7 @@ def test_two_processes_of_16_threads_generate_the_missing_file_once(shared_state
 
 @pytest.fixture
 def redis_state_cache(shared_state, settings):
-    prefix, media, source, count = shared_state
+    prefix, media, _source, count = shared_state
     _, caches = redis_settings(prefix)
     settings.CACHES = {**settings.CACHES, **caches}
     settings.IMAGEKIT_CACHE_BACKEND = "ik_redis"
@@ -198,7 +198,7 @@ def redis_state_cache(shared_state, settings):
 
 
 def test_16_threads_in_one_process_generate_once(redis_state_cache):
-    _, media, source, count = redis_state_cache
+    _, _media, source, count = redis_state_cache
     results, errors = request_from_threads(source)
     assert errors == [] and len(results) == THREADS and len(set(results)) == 1
     assert len(generated(count)) == 1
@@ -220,7 +220,7 @@ def test_a_failed_generation_clears_the_lock_and_records_the_failure(redis_state
 
 
 def test_a_lock_left_by_a_dead_process_expires(redis_state_cache, monkeypatch):
-    _, media, source, count = redis_state_cache
+    _, _media, source, count = redis_state_cache
     monkeypatch.setenv("IK_ROBUST_SLOW", "0")
     with open(source, "rb") as handle:
         file = ImageCacheFile(Shared(source=File(handle, name="shared/source.jpg")))
