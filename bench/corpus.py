@@ -9,7 +9,7 @@ saved deterministically. The manifest ``corpus.json`` lists each file with its g
   three carry an EXIF orientation (3, 6, 8), as phone photos do.
 * ``24mp``: three 24-megapixel JPEGs (the peak-memory source is the first).
 * ``png``: three RGBA PNGs of 3-4 megapixels with soft transparency.
-* ``medium``: four 2-megapixel JPEGs, the sources ``generateimages`` is run over.
+* ``medium``: four 2-megapixel JPEGs.
 
 Usage: ``python corpus.py OUTPUT_DIR``. Nothing is rebuilt when the manifest's recipe matches.
 """
