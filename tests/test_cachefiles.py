@@ -228,6 +228,30 @@ def test_failed_save_is_named_and_leaves_no_stale_state(tmp_path: Path, jpeg_pat
         set_config(None)
 
 
+def test_a_storage_check_does_not_overwrite_a_state_recorded_meanwhile(
+    tmp_path: Path, jpeg_path: Path
+) -> None:
+    """A reader that missed the cache asks the storage; while it waits, another caller records
+    the file as scheduled. The reader's stale "does not exist" must not replace that."""
+    cache = MemoryStateCache()
+    file: CacheFile
+
+    class RacingStorage(FileSystemStorage):
+        def exists(self, name: str) -> bool:
+            backend = file.cachefile_backend
+            backend.set_record(file, StateRecord(CacheFileState.SCHEDULED))
+            return super().exists(name)
+
+    set_config(Config(storage=RacingStorage(str(tmp_path / "m")), state_cache=cache))
+    try:
+        file = CacheFile(Thumbnail(source=str(jpeg_path)))
+        assert file.cachefile_backend.get_state(file) is CacheFileState.SCHEDULED
+        stored = StateRecord.load(cache.get(file.cachefile_backend.get_key(file)))
+        assert stored is not None and stored.state is CacheFileState.SCHEDULED
+    finally:
+        set_config(None)
+
+
 def test_threads_asking_for_one_missing_file_generate_it_once(media: Path, jpeg_path: Path) -> None:
     class Slow(Thumbnail):
         processors = [Shrink(delay=0.3)]

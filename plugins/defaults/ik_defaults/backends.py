@@ -89,13 +89,18 @@ class CachedFileBackend:
         known = getattr(file, "known_state", None)
         if known is not None:
             return known
-        record = StateRecord.load(self.cache_get(self.get_key(file)))
+        key = self.get_key(file)
+        record = StateRecord.load(self.cache_get(key))
         if record is None:
             record = StateRecord(CacheFileState.DOES_NOT_EXIST)
             if check_if_unknown:
                 if file.storage.exists(file.name):
                     record = StateRecord(CacheFileState.EXISTS)
-                self.set_record(file, record)
+                # The storage's answer only fills a miss: a state another caller recorded
+                # meanwhile (scheduled, generated, failed) is newer than what we saw.
+                timeout = self.timeout_for(record.state)
+                if self.cache_add(key, record.dump(), timeout) is False:
+                    record = StateRecord.load(self.cache_get(key)) or record
         self._remember(file, record)
         return record
 
