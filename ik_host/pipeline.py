@@ -44,39 +44,62 @@ OTHER = "other"  # anything else: the source is decoded in full
 Size = tuple[int, int]
 
 
-def _one_hint(processor: Any, size: Size) -> tuple[Size | None, bool]:
+def _one_hint(processor: Any, size: Size) -> tuple[Size | None, Any]:
     if isinstance(processor, (list, tuple)):  # a pipeline nested in the list
         return chained_size_hint(processor, size)
     method = getattr(processor, "size_hint", None)
     role = getattr(processor, "size_role", OTHER)
     hint = method(size) if method is not None else None
     if hint is None or role == RESCALE:
-        return hint, role == RESCALE
-    return (size, False) if role == NEUTRAL else (None, False)
+        return hint, processor if role == RESCALE else None
+    return (size, None) if role == NEUTRAL else (None, None)
 
 
-def chained_size_hint(processors: Sequence[Any], size: Size) -> tuple[Size | None, bool]:
-    """``(hint, rescaled)`` for a list of processors run on a ``size`` source.
+def chained_size_hint(processors: Sequence[Any], size: Size) -> tuple[Size | None, Any]:
+    """``(hint, rescaler)`` for a list of processors run on a ``size`` source.
 
     ``hint`` is the smallest source size that gives the same result (``size`` itself when
-    nothing rescales), or None when it cannot be known; ``rescaled`` says a processor fixed
-    the scale.
+    nothing rescales), or None when it cannot be known; ``rescaler`` is the processor that
+    fixed the scale, or None.
     """
     for processor in processors:
-        hint, rescaled = _one_hint(processor, size)
-        if hint is None or rescaled:
-            return hint, rescaled
-    return size, False
+        hint, rescaler = _one_hint(processor, size)
+        if hint is None or rescaler is not None:
+            return hint, rescaler
+    return size, None
+
+
+def jpeg_draft_scale(size: Size, wanted: Size) -> int:
+    """The DCT scale (1, 2, 4 or 8) Pillow's ``JpegImageFile.draft`` picks for a ``size``
+    JPEG asked for ``wanted``; it then decodes at ``size`` divided by it, rounded up."""
+    ratio = min(size[0] // max(1, wanted[0]), size[1] // max(1, wanted[1]))
+    return next(scale for scale in (8, 4, 2, 1) if ratio >= scale)
+
+
+def _same_output(rescaler: Any, size: Size, scale: int) -> bool:
+    """Whether ``rescaler`` makes from the decode at 1/``scale`` the size it makes from the
+    full source: rounding the drafted size up can tip an output dimension by a pixel."""
+    output_of = getattr(rescaler, "output_size", None)
+    drafted = (-(-size[0] // scale), -(-size[1] // scale))
+    return output_of is None or output_of(size) == output_of(drafted)
 
 
 def draft_size(processors: Sequence[Any], size: Size) -> Size | None:
-    """The size to decode a ``size`` source at, or None to decode it in full."""
-    needed, rescaled = chained_size_hint(processors, tuple(size))
-    if not needed or not rescaled:
+    """The size to ask ``draft`` for when decoding a ``size`` source, or None for in full.
+
+    The decode keeps ``DRAFT_MARGIN`` times what the rescaling processor needs, and is
+    never at a scale that would change the size the processors produce.
+    """
+    size = tuple(size)
+    needed, rescaler = chained_size_hint(processors, size)
+    if not needed or rescaler is None:
         return None
-    width = min(size[0], needed[0] * DRAFT_MARGIN)
-    height = min(size[1], needed[1] * DRAFT_MARGIN)
-    return (width, height) if (width, height) != tuple(size) else None
+    wanted = (min(size[0], needed[0] * DRAFT_MARGIN), min(size[1], needed[1] * DRAFT_MARGIN))
+    scale = jpeg_draft_scale(size, wanted)
+    while scale > 1 and not _same_output(rescaler, size, scale):
+        scale //= 2
+        wanted = (size[0] // scale, size[1] // scale)  # asks draft for exactly this scale
+    return wanted if scale > 1 else None
 
 
 def run_processors(img: Image.Image, processors: Sequence[Any], name: str | None) -> Image.Image:

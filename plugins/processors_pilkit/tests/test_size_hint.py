@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from ik_host.imageio import open_image
+from ik_host.pipeline import draft_size, jpeg_draft_scale, process
 from ik_processors_pilkit import (
     AddBorder,
     Adjust,
@@ -126,3 +127,27 @@ def test_jpeg_draft_decoding_from_the_hint(processor):
     assert draft.size[0] < 1200
     assert draft.size[0] >= hint[0] and draft.size[1] >= hint[1]
     assert pipeline.process(draft).size == pipeline.process(full).size
+
+
+@pytest.mark.parametrize("processor", RESCALERS, ids=lambda p: type(p).__name__)
+def test_draft_never_changes_the_output_size(processor):
+    """Whatever DCT scale the Pillow engine drafts a JPEG at, the decode (its size rounded
+    up) gives the output size of the full source: swept over odd camera-like sizes."""
+    for width in range(3991, 4031, 3):
+        for size in ((width, width * 9 // 16), (width * 9 // 16, width), (width, width * 3 // 4)):
+            wanted = draft_size([processor], size)
+            if wanted is None:
+                continue
+            scale = jpeg_draft_scale(size, wanted)
+            drafted = (-(-size[0] // scale), -(-size[1] // scale))
+            assert processor.output_size(drafted) == processor.output_size(size), (size, scale)
+
+
+def test_draft_steps_down_a_scale_that_would_tip_the_size():
+    buffer = io.BytesIO()
+    textured((4001, 2251)).save(buffer, "JPEG", quality=90)
+    processor = ResizeToFit(175, 175)
+    assert processor.output_size((501, 282)) == (175, 99)  # what 1/8 would decode to
+    assert processor.output_size((4001, 2251)) == (175, 98)
+    assert jpeg_draft_scale((4001, 2251), draft_size([processor], (4001, 2251))) == 4
+    assert process(buffer.getvalue(), [processor], "JPEG").height == 98

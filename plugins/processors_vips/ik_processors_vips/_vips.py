@@ -20,6 +20,7 @@ from typing import Any
 
 from PIL import Image
 
+from ik_host.pipeline import jpeg_draft_scale
 from ik_processors_pilkit._modes import canvas_source, parse_color
 from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Step, Turn, Unsupported
 
@@ -52,13 +53,14 @@ def error_type() -> type[Exception]:
 
 
 def jpeg_shrink(stored: tuple[int, int], target: tuple[int, int], margin: float) -> int:
-    """The DCT scale (1, 2, 4 or 8) Pillow's ``draft`` picks for a ``stored``-size JPEG asked
-    for ``margin`` times ``target``: what the Pillow engine decodes at (see
-    ``ik_host.pipeline.draft_size``), so both engines resample the same pixels."""
-    wanted_w = max(1, min(stored[0], int(target[0] * margin)))
-    wanted_h = max(1, min(stored[1], int(target[1] * margin)))
-    scale = min(stored[0] // wanted_w, stored[1] // wanted_h)
-    return next(factor for factor in (8, 4, 2, 1) if scale >= factor)
+    """The DCT scale the Pillow engine decodes a ``stored``-size JPEG at when it needs
+    ``margin`` times ``target`` (``ik_host.pipeline.jpeg_draft_scale``), so both engines
+    resample the same pixels."""
+    wanted = (
+        max(1, min(stored[0], int(target[0] * margin))),
+        max(1, min(stored[1], int(target[1] * margin))),
+    )
+    return jpeg_draft_scale(stored, wanted)
 
 
 def load(

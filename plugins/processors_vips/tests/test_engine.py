@@ -399,14 +399,13 @@ def test_spec_with_vips_engine_through_a_cache_file(
 
 
 def test_pillow_engine_keeps_sizes_from_the_true_source_size(images: SimpleNamespace) -> None:
-    """The vips engine computes every size from the source's own size, as ``output_size``
-    defines it. The Pillow engine hands processors the DCT-drafted decode instead, whose
-    size can round the other way (host issue: see ik_host.pipeline.draft_size)."""
+    """Both engines compute every size from the source's own size, as ``output_size``
+    defines it: the Pillow engine never drafts at a DCT scale whose rounded-up decode would
+    tip the output by a pixel (``ik_host.pipeline.draft_size``)."""
     data = images.encode(images.photo((4001, 2251)), "JPEG", quality=90)
     processor = ResizeToFit(175, 175)
     expected = processor.output_size((4001, 2251))
     ours = VipsEngine().generate(data, [processor], "JPEG")
     assert (ours.width, ours.height) == expected == (175, 98)
     theirs = PILLOW.generate(data, [processor], "JPEG")
-    if (theirs.width, theirs.height) != expected:
-        pytest.xfail(f"ik_host's Pillow engine made {theirs.width}x{theirs.height} (drafting)")
+    assert (theirs.width, theirs.height) == expected
