@@ -31,7 +31,7 @@ from ik_testproject.images import image_bytes, image_content
 from ik_testproject.tagapp.models import GenOther, GenPhoto
 from imagekit import ImageSpec, register, unregister
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management import progress
+from imagekit.management import jobs, progress
 from imagekit.management.idpatterns import compile_pattern, match_ids
 from imagekit.processors import ResizeToFill
 from imagekit.specs.sourcegroups import source_group_for
@@ -480,3 +480,57 @@ def _read_all(fd, into):
         if not chunk:
             return
         into.extend(chunk)
+
+
+# -- libraries that cannot be forked ---------------------------------------------------------------
+
+FORK_UNSAFE_DRIVER = """
+import django
+django.setup()
+from django.core.management import call_command
+from ik_host.forking import mark_fork_unsafe
+mark_fork_unsafe("a test library", "it would hang in a forked child")
+call_command("generateimages", "asyncapp:dirthumb", jobs=2, verbosity=2)
+"""
+
+
+def test_with_a_fork_unsafe_library_loaded_workers_start_fresh(tmp_path):
+    """libvips, once used, hangs a forked child: the workers are then spawned, and set Django
+    up again from DJANGO_SETTINGS_MODULE, with the sources sent to them as payloads."""
+    source_dir = tmp_path / "sources"
+    source_dir.mkdir()
+    for n in range(6):
+        (source_dir / f"{n:02d}.jpg").write_bytes(image_bytes(size=(200, 150)))
+    media = tmp_path / "media"
+    (tmp_path / "db").mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ik_testproject.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins" / "django" / "tests")]),
+        "IK_TEST_MEDIA_ROOT": str(media),
+        "IK_TEST_ASYNC_DIR": str(tmp_path / "db"),
+        "IK_TEST_SOURCE_DIR": str(source_dir),
+    }
+    done = subprocess.run([sys.executable, "-c", FORK_UNSAFE_DRIVER], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert "starting fresh worker processes: a test library cannot be forked" in done.stdout
+    assert done.stdout.splitlines()[-1] == "6 generated, 0 failed"
+    made = sorted((media / "CACHE" / "images" / "dir").glob("*/*.jpg"))
+    assert len(made) == 6
+    for path in made:
+        with Image.open(path) as img:
+            assert img.size == (64, 48)
+
+
+def test_fork_unsafe_and_configured_in_code_stays_in_this_process(monkeypatch, settings):
+    monkeypatch.setattr("imagekit.management.jobs.fork_unsafe", lambda: {"libvips": "threads"})
+    assert jobs.start_method() == "spawn"
+    settings.SETTINGS_MODULE = None  # as after settings.configure()
+    reason = jobs.why_not_parallel()
+    assert reason is not None and reason.startswith("libvips (threads) is in use")
+    assert "settings.configure()" in reason
+    monkeypatch.setattr("imagekit.management.jobs.fork_unsafe", dict)
+    assert jobs.start_method() == "fork"
+    assert "libvips" not in (jobs.why_not_parallel() or "")

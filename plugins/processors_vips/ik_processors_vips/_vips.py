@@ -20,6 +20,7 @@ from typing import Any
 
 from PIL import Image
 
+from ik_host.forking import mark_fork_unsafe
 from ik_host.pipeline import jpeg_draft_scale
 from ik_processors_pilkit._modes import canvas_source, parse_color
 from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Step, Turn, Unsupported
@@ -39,6 +40,7 @@ _FAIL = "fail_on=error"
 def vips() -> Any:
     """The pyvips module, set up as the module docstring says."""
     module = importlib.import_module("pyvips")
+    mark_fork_unsafe("libvips", "its worker threads do not survive fork()")
     module.cache_set_max(0)
     if "VIPS_CONCURRENCY" not in os.environ:
         module.concurrency_set(1)

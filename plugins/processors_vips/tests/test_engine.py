@@ -16,6 +16,7 @@ from PIL import Image, ImageCms, JpegImagePlugin
 
 from ik_host.cachefile import CacheFile
 from ik_host.errors import SourceImageError, SourceTooLarge
+from ik_host.forking import fork_unsafe
 from ik_host.imageio import Limits
 from ik_host.pipeline import PillowEngine
 from ik_host.specs import ImageSpec
@@ -409,3 +410,10 @@ def test_pillow_engine_keeps_sizes_from_the_true_source_size(images: SimpleNames
     assert (ours.width, ours.height) == expected == (175, 98)
     theirs = PILLOW.generate(data, [processor], "JPEG")
     assert (theirs.width, theirs.height) == expected
+
+
+def test_using_libvips_marks_this_process_unsafe_to_fork(images: SimpleNamespace) -> None:
+    """Worker pools read this to spawn instead of fork (a forked child of a process whose
+    libvips threads have started hangs on its first operation)."""
+    VipsEngine().generate(images.encode(images.photo((64, 48)), "JPEG"), [], "PNG")
+    assert "libvips" in fork_unsafe()

@@ -1,9 +1,12 @@
 """The work of ``generateimages``: one source at a time here, or many in worker processes.
 
 Worker processes are forked from the command once Django is set up, so each starts ready (no
-per-process or per-file setup). They are sent payloads (``imagekit.management.payloads``), never
-pickled files: each chunk of work reads its model rows with one query per model, keeps each
-source open across the specs that use it, and generates through the cache files' backends.
+per-process or per-file setup), unless a library in use here cannot survive a fork
+(``ik_host.forking``, libvips for one): then they are fresh interpreters that set Django up
+from ``DJANGO_SETTINGS_MODULE``. Either way they are sent payloads
+(``imagekit.management.payloads``), never pickled files: each chunk of work reads its model rows
+with one query per model, keeps each source open across the specs that use it, and generates
+through the cache files' backends.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any
 
+import django
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
 from ik_host.errors import IKError
+from ik_host.forking import fork_unsafe
 from ik_host.imageio import source_name
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.management.payloads import (
@@ -85,9 +91,23 @@ def generate_item(item: Item, force: bool, with_traceback: bool = False) -> Outc
 # -- in worker processes -------------------------------------------------------------------------
 
 
+def start_method() -> str:
+    """How to start worker processes: ``"fork"``, or ``"spawn"`` (fresh interpreters) when a
+    library in use here would hang in a forked child."""
+    return "spawn" if fork_unsafe() else "fork"
+
+
 def why_not_parallel() -> str | None:
     """Why worker processes could not do the work (None when they can)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if start_method() == "spawn":
+        if not getattr(settings, "SETTINGS_MODULE", None):
+            libraries = ", ".join(f"{name} ({why})" for name, why in fork_unsafe().items())
+            return (
+                f"{libraries} is in use in this process, so workers cannot be forked, and "
+                "Django was configured in code (settings.configure()), so fresh workers "
+                "could not set it up again"
+            )
+    elif "fork" not in multiprocessing.get_all_start_methods():
         return "this platform cannot fork worker processes"
     for connection in connections.all():
         if connection.in_atomic_block:
@@ -108,9 +128,11 @@ def payload_for(item: Item, force: bool) -> dict[str, Any]:
     }
 
 
-def _init_worker() -> None:
+def _init_worker(fresh: bool) -> None:
     # Ctrl-C is the command's to handle: it lets running chunks finish and stops the rest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if fresh:  # a spawned interpreter: DJANGO_SETTINGS_MODULE came with the environment
+        django.setup()
 
 
 def run_chunk(
@@ -179,7 +201,7 @@ def run_parallel(
     done: Callable[[int, Outcome], None],
     with_traceback: bool = False,
 ) -> None:
-    """Generate ``items`` in ``jobs`` forked processes, calling ``done(index, outcome)`` for
+    """Generate ``items`` in ``jobs`` worker processes, calling ``done(index, outcome)`` for
     each as it completes. Sources that cannot leave this process are generated here."""
     payloads = []
     local = []
@@ -195,8 +217,11 @@ def run_parallel(
         # Forked children must not share the parent's sockets: they reconnect on first use.
         connections.close_all()
         caches.close_all()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
+        method = start_method()
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(method == "spawn",)
+        ) as pool:
             pending: set[Future[list[tuple[int, Outcome]]]] = {
                 pool.submit(run_chunk, chunk, force, with_traceback)
                 for chunk in chunks(by_source(payloads), jobs)
@@ -226,5 +251,6 @@ __all__ = [
     "payload_for",
     "run_chunk",
     "run_parallel",
+    "start_method",
     "why_not_parallel",
 ]

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ik_host.components import get_backend
+from ik_host.forking import fork_unsafe
 from imagekit.management.idpatterns import match_ids
 from imagekit.management.jobs import (
     FAILED,
@@ -34,6 +35,7 @@ from imagekit.management.jobs import (
     failure,
     generate_item,
     run_parallel,
+    start_method,
     why_not_parallel,
 )
 from imagekit.management.payloads import EXISTED, GENERATED, cachefile_exists
@@ -136,6 +138,9 @@ class Command(BaseCommand):
         reason = why_not_parallel() if jobs > 1 and len(items) > 1 else None
         if reason:
             self.log(2, f"generating in this process only: {reason}")
+        elif jobs > 1 and len(items) > 1 and start_method() == "spawn":
+            libraries = ", ".join(fork_unsafe())
+            self.log(2, f"starting fresh worker processes: {libraries} cannot be forked")
         with self.progress(len(items), "generating") as done:
             if jobs > 1 and len(items) > 1 and reason is None:
                 run_parallel(items, force, min(jobs, len(items)), done, with_traceback)

@@ -1,0 +1,24 @@
+"""Libraries that a forked process cannot use once this process has started them.
+
+libvips, for one, runs worker threads: a child forked after they started inherits their locks
+but not the threads, and hangs on its first operation. A plugin that loads such a library says
+so here when it loads it; code that starts worker processes asks ``fork_unsafe()`` first and,
+if anything is listed, starts fresh interpreters instead of forking.
+"""
+
+from __future__ import annotations
+
+_live: dict[str, str] = {}
+
+
+def mark_fork_unsafe(library: str, why: str) -> None:
+    """Record that ``library`` is in use in this process and cannot survive ``fork()``."""
+    _live[library] = why
+
+
+def fork_unsafe() -> dict[str, str]:
+    """The libraries in use here that a forked child could not use, with why."""
+    return dict(_live)
+
+
+__all__ = ["fork_unsafe", "mark_fork_unsafe"]
