@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from ik_host.errors import SourceImageError, SourceTooLarge, UnknownExtension, UnknownFormat
 
@@ -199,18 +199,30 @@ def _bomb_cause(exc: Exception, limits: Limits) -> str:
     )
 
 
+def exif_orientation(img: Image.Image) -> int | None:
+    """The EXIF orientation (1-8; 1 when there is none), or None when the EXIF is unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's complaints about the tags it skips
+            value = img.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # corrupt EXIF: whatever Pillow raises, the orientation is unknown
+        return None
+    return value if value in range(1, 9) else 1  # exif_transpose ignores other values
+
+
 def open_image(
     source: Any,
     *,
     name: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    draft: Callable[[tuple[int, int]], tuple[int, int] | None] | None = None,
+    draft: Callable[[Image.Image], tuple[int, int] | None] | None = None,
 ) -> Image.Image:
     """Open and fully decode ``source`` (a path, bytes, or a binary file-like object).
 
     The limits are checked first: bytes before Pillow sees the file, pixels and frames from
-    the header. ``draft`` is given the source's size before decoding and may answer a smaller
-    size: a JPEG is then decoded at the smallest DCT scale that is still at least that large.
+    the header. ``draft`` is given the opened image before decoding (its size and EXIF are
+    known) and may answer a smaller size: a JPEG is then decoded at the smallest DCT scale
+    that is still at least that large.
     Raises ``SourceImageError`` (or ``SourceTooLarge``) naming the file, never a bare Pillow error.
     """
     name = name or source_name(source)
@@ -230,7 +242,7 @@ def _open_checked(
     stream: IO[bytes],
     name: str | None,
     limits: Limits,
-    draft: Callable[[tuple[int, int]], tuple[int, int] | None] | None,
+    draft: Callable[[Image.Image], tuple[int, int] | None] | None,
 ) -> Image.Image:
     kind = None
     try:
@@ -243,7 +255,7 @@ def _open_checked(
             img = Image.open(stream)
         kind = img.format
         _check_header(img, name, limits)
-        wanted = draft(img.size) if draft is not None and img.format == "JPEG" else None
+        wanted = draft(img) if draft is not None and img.format == "JPEG" else None
         if wanted:
             img.draft(img.mode, wanted)
         img.load()

@@ -7,13 +7,20 @@ scaling), then each processor runs in order and the result is saved once.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from PIL import Image
 
 from ik_host.errors import EncodingError, IKError, ProcessingError
-from ik_host.imageio import DEFAULT_LIMITS, Limits, image_to_bytes, open_image, source_name
+from ik_host.imageio import (
+    DEFAULT_LIMITS,
+    Limits,
+    exif_orientation,
+    image_to_bytes,
+    open_image,
+    source_name,
+)
 
 # Decode at no less than this multiple of what the first processor needs, so the final
 # resample still has real detail to work from.
@@ -38,35 +45,57 @@ class GeneratedImage(io.BytesIO):
 # A processor's ``size_role`` says how it changes sizes, so hints can be chained: only
 # size-neutral processors may stand before the processor that fixes the scale.
 NEUTRAL = "neutral"  # output size == input size, pixels unaffected by scale (Adjust, Transpose)
+UPRIGHT = "upright"  # turns the image upright from its EXIF orientation (Transpose())
 RESCALE = "rescale"  # resamples to a size of its own (ResizeToFill, ResizeToFit, ...)
 OTHER = "other"  # anything else: the source is decoded in full
 
 Size = tuple[int, int]
 
 
-def _one_hint(processor: Any, size: Size) -> tuple[Size | None, Any]:
-    if isinstance(processor, (list, tuple)):  # a pipeline nested in the list
-        return chained_size_hint(processor, size)
-    method = getattr(processor, "size_hint", None)
-    role = getattr(processor, "size_role", OTHER)
-    hint = method(size) if method is not None else None
-    if hint is None or role == RESCALE:
-        return hint, processor if role == RESCALE else None
-    return (size, None) if role == NEUTRAL else (None, None)
+def _flat(processors: Sequence[Any]) -> Iterator[Any]:
+    for processor in processors:
+        if isinstance(processor, (list, tuple)):  # a pipeline nested in the list
+            yield from _flat(processor)
+        else:
+            yield processor
 
 
-def chained_size_hint(processors: Sequence[Any], size: Size) -> tuple[Size | None, Any]:
+def _chain(
+    processors: Sequence[Any], size: Size, orientation: int | None
+) -> tuple[Size | None, Any, bool]:
+    """``(hint, rescaler, swapped)``: the hint in the orientation the rescaler sees, and
+    whether turning the image upright swapped its axes on the way there."""
+    swapped = False
+    for processor in _flat(processors):
+        role = getattr(processor, "size_role", OTHER)
+        if role == UPRIGHT:
+            if orientation is None:  # unknown: so is every size after this
+                return None, None, swapped
+            if orientation >= 5:  # orientations 5-8 turn the image a quarter
+                size, swapped = (size[1], size[0]), not swapped
+            orientation = 1
+            continue
+        method = getattr(processor, "size_hint", None)
+        hint = method(size) if method is not None else None
+        if role == RESCALE or hint is None:
+            return hint, processor if role == RESCALE else None, swapped
+        if role != NEUTRAL:
+            return None, None, swapped
+    return size, None, swapped
+
+
+def chained_size_hint(
+    processors: Sequence[Any], size: Size, orientation: int | None = None
+) -> tuple[Size | None, Any]:
     """``(hint, rescaler)`` for a list of processors run on a ``size`` source.
 
     ``hint`` is the smallest source size that gives the same result (``size`` itself when
     nothing rescales), or None when it cannot be known; ``rescaler`` is the processor that
-    fixed the scale, or None.
+    fixed the scale, or None. ``orientation`` is the source's EXIF orientation (1 when it has
+    none), or None when unknown.
     """
-    for processor in processors:
-        hint, rescaler = _one_hint(processor, size)
-        if hint is None or rescaler is not None:
-            return hint, rescaler
-    return size, None
+    hint, rescaler, swapped = _chain(processors, tuple(size), orientation)
+    return (hint[::-1] if swapped and hint else hint), rescaler
 
 
 def jpeg_draft_scale(size: Size, wanted: Size) -> int:
@@ -84,22 +113,26 @@ def _same_output(rescaler: Any, size: Size, scale: int) -> bool:
     return output_of is None or output_of(size) == output_of(drafted)
 
 
-def draft_size(processors: Sequence[Any], size: Size) -> Size | None:
+def draft_size(processors: Sequence[Any], size: Size, orientation: int | None = 1) -> Size | None:
     """The size to ask ``draft`` for when decoding a ``size`` source, or None for in full.
 
     The decode keeps ``DRAFT_MARGIN`` times what the rescaling processor needs, and is
-    never at a scale that would change the size the processors produce.
+    never at a scale that would change the size the processors produce. ``orientation`` is
+    the source's EXIF orientation, for a ``Transpose()`` before the rescaler.
     """
     size = tuple(size)
-    needed, rescaler = chained_size_hint(processors, size)
+    needed, rescaler, swapped = _chain(processors, size, orientation)
     if not needed or rescaler is None:
         return None
-    wanted = (min(size[0], needed[0] * DRAFT_MARGIN), min(size[1], needed[1] * DRAFT_MARGIN))
-    scale = jpeg_draft_scale(size, wanted)
-    while scale > 1 and not _same_output(rescaler, size, scale):
+    seen = (size[1], size[0]) if swapped else size  # what the rescaler gets from a full decode
+    wanted = (min(seen[0], needed[0] * DRAFT_MARGIN), min(seen[1], needed[1] * DRAFT_MARGIN))
+    scale = jpeg_draft_scale(seen, wanted)
+    while scale > 1 and not _same_output(rescaler, seen, scale):
         scale //= 2
-        wanted = (size[0] // scale, size[1] // scale)  # asks draft for exactly this scale
-    return wanted if scale > 1 else None
+        wanted = (seen[0] // scale, seen[1] // scale)  # asks draft for exactly this scale
+    if scale == 1:
+        return None
+    return (wanted[1], wanted[0]) if swapped else wanted
 
 
 def run_processors(img: Image.Image, processors: Sequence[Any], name: str | None) -> Image.Image:
@@ -130,7 +163,10 @@ def process(
     name = name or source_name(source)
     processors = list(processors)
     img = open_image(
-        source, name=name, limits=limits, draft=lambda size: draft_size(processors, size)
+        source,
+        name=name,
+        limits=limits,
+        draft=lambda img: draft_size(processors, img.size, exif_orientation(img)),
     )
     original_format = img.format
     img = run_processors(img, processors, name)

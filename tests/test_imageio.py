@@ -73,9 +73,9 @@ def test_limits_on_bytes_and_frames(tmp_path: Path) -> None:
 
 def test_draft_decodes_jpeg_at_reduced_scale() -> None:
     data = image_bytes(make_image(size=(1600, 1200)), "JPEG")
-    img = open_image(data, draft=lambda size: (size[0] // 4, size[1] // 4))
+    img = open_image(data, draft=lambda img: (img.size[0] // 4, img.size[1] // 4))
     assert img.size == (400, 300)
-    assert open_image(data, draft=lambda size: None).size == (1600, 1200)
+    assert open_image(data, draft=lambda img: None).size == (1600, 1200)
 
 
 def test_format_tables() -> None:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from PIL import Image, ImageChops, ImageEnhance, ImageFilter, ImageOps
 
-from ik_host.pipeline import NEUTRAL, OTHER, chained_size_hint
+from ik_host.pipeline import NEUTRAL, OTHER, UPRIGHT, chained_size_hint
 from ik_processors_pilkit._geometry import Size, as_fraction
 from ik_processors_pilkit._modes import (
     HIGH_BIT_GRAY,
@@ -221,8 +221,6 @@ class Transpose:
     time. Otherwise the given methods run in order.
     """
 
-    size_role: ClassVar[str] = NEUTRAL
-
     AUTO = "auto"
     FLIP_HORIZONTAL = Image.Transpose.FLIP_LEFT_RIGHT
     FLIP_VERTICAL = Image.Transpose.FLIP_TOP_BOTTOM
@@ -244,6 +242,12 @@ class Transpose:
         for method in self.methods:
             img = img.transpose(method)
         return img
+
+    @property
+    def size_role(self) -> str:
+        # The host reads the EXIF orientation before decoding, so it can chain hints through
+        # an automatic turn; a property, so that it never enters vars() (the spec's hash).
+        return UPRIGHT if self.methods == (self.AUTO,) else NEUTRAL
 
     def size_hint(self, source_size: Size) -> Size | None:
         # AUTO may swap width and height (orientations 5-8), which only the EXIF data can tell.

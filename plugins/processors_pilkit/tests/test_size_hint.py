@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image, ImageChops, ImageStat
 
-from ik_host.imageio import open_image
-from ik_host.pipeline import draft_size, jpeg_draft_scale, process
+from ik_host.imageio import exif_orientation, open_image
+from ik_host.pipeline import chained_size_hint, draft_size, jpeg_draft_scale, process
 from ik_processors_pilkit import (
     AddBorder,
     Adjust,
@@ -122,7 +122,7 @@ def test_jpeg_draft_decoding_from_the_hint(processor):
     textured((1200, 800)).save(buffer, "JPEG", quality=90)
     full = open_image(buffer.getvalue())
     pipeline = ProcessorPipeline([Transpose(Transpose.FLIP_VERTICAL), processor])
-    draft = open_image(buffer.getvalue(), draft=pipeline.size_hint)
+    draft = open_image(buffer.getvalue(), draft=lambda img: pipeline.size_hint(img.size))
     hint = pipeline.size_hint((1200, 800))
     assert draft.size[0] < 1200
     assert draft.size[0] >= hint[0] and draft.size[1] >= hint[1]
@@ -151,3 +151,48 @@ def test_draft_steps_down_a_scale_that_would_tip_the_size():
     assert processor.output_size((4001, 2251)) == (175, 98)
     assert jpeg_draft_scale((4001, 2251), draft_size([processor], (4001, 2251))) == 4
     assert process(buffer.getvalue(), [processor], "JPEG").height == 98
+
+
+def oriented_jpeg(size: tuple[int, int], orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    buffer = io.BytesIO()
+    textured(size).save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+@pytest.mark.parametrize(
+    "processor", [ResizeToFill(150, 100), ResizeToFit(150, 150), Thumbnail(120, 90)]
+)
+def test_auto_transpose_still_drafts_and_stays_exact(orientation, processor):
+    """``Transpose()`` before the rescaler: the EXIF orientation, read before decoding, says
+    whether the turn swaps the axes, so the JPEG is still decoded at a reduced scale and the
+    result matches the one from a full decode."""
+    data = oriented_jpeg((1203, 801), orientation)
+    processors = [Transpose(), processor]
+
+    def draft(img: Image.Image) -> tuple[int, int] | None:
+        return draft_size(processors, img.size, exif_orientation(img))
+
+    drafted = open_image(data, draft=draft)
+    assert drafted.size[0] <= -(-1203 // 2)  # decoded at 1/2 or less
+    ours = ProcessorPipeline(processors).process(drafted)
+    theirs = ProcessorPipeline(processors).process(open_image(data))
+    assert ours.size == theirs.size
+    difference = ImageStat.Stat(ImageChops.difference(ours, theirs)).mean
+    assert max(difference) < 3  # grey levels
+
+
+def test_orientation_decides_the_hint_through_an_automatic_turn():
+    processors = [Transpose(), ResizeToFit(100, 100)]
+    assert chained_size_hint(processors, (1200, 800))[0] is None  # orientation unknown
+    upright, _ = chained_size_hint(processors, (1200, 800), orientation=1)
+    turned, _ = chained_size_hint(processors, (1200, 800), orientation=6)
+    assert upright == (100, 67)
+    # Turned a quarter, the 800x1200 image fits in 67x100; the source, as stored, 100x67.
+    assert turned == (100, 67)
+    assert draft_size(processors, (1200, 800), orientation=None) is None
+    # The turned image needs 134x200 for a 67x100 fit: asked as stored, 200x134, so 1/4.
+    assert draft_size(processors, (1200, 800), orientation=6) == (200, 134)
+    assert jpeg_draft_scale((1200, 800), (200, 134)) == 4
