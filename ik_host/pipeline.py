@@ -113,25 +113,33 @@ def _same_output(rescaler: Any, size: Size, scale: int) -> bool:
     return output_of is None or output_of(size) == output_of(drafted)
 
 
+def draft_scale(size: Size, needed: Size) -> int:
+    """The DCT scale to decode a ``size`` JPEG at when the rescaler needs ``needed``: the
+    smallest decode that keeps ``DRAFT_MARGIN`` times that. (Halving whenever the half still
+    holds what is needed would speed a 12 MP to 1024 px fit by 1.5x, but costs 0.9 grey levels
+    on fine grain, more than the engines may differ by.)"""
+    margin = (min(size[0], needed[0] * DRAFT_MARGIN), min(size[1], needed[1] * DRAFT_MARGIN))
+    return jpeg_draft_scale(size, margin)
+
+
 def draft_size(processors: Sequence[Any], size: Size, orientation: int | None = 1) -> Size | None:
     """The size to ask ``draft`` for when decoding a ``size`` source, or None for in full.
 
-    The decode keeps ``DRAFT_MARGIN`` times what the rescaling processor needs, and is
-    never at a scale that would change the size the processors produce. ``orientation`` is
-    the source's EXIF orientation, for a ``Transpose()`` before the rescaler.
+    The scale is ``draft_scale``'s, and never one that would change the size the processors
+    produce. ``orientation`` is the source's EXIF orientation, for a ``Transpose()`` before
+    the rescaler.
     """
     size = tuple(size)
     needed, rescaler, swapped = _chain(processors, size, orientation)
     if not needed or rescaler is None:
         return None
     seen = (size[1], size[0]) if swapped else size  # what the rescaler gets from a full decode
-    wanted = (min(seen[0], needed[0] * DRAFT_MARGIN), min(seen[1], needed[1] * DRAFT_MARGIN))
-    scale = jpeg_draft_scale(seen, wanted)
+    scale = draft_scale(seen, needed)
     while scale > 1 and not _same_output(rescaler, seen, scale):
         scale //= 2
-        wanted = (seen[0] // scale, seen[1] // scale)  # asks draft for exactly this scale
     if scale == 1:
         return None
+    wanted = (seen[0] // scale, seen[1] // scale)  # what makes draft pick exactly this scale
     return (wanted[1], wanted[0]) if swapped else wanted
 
 

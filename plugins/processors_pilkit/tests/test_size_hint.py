@@ -8,7 +8,13 @@ import pytest
 from PIL import ExifTags, Image, ImageChops, ImageStat
 
 from ik_host.imageio import exif_orientation, open_image
-from ik_host.pipeline import chained_size_hint, draft_size, jpeg_draft_scale, process
+from ik_host.pipeline import (
+    chained_size_hint,
+    draft_scale,
+    draft_size,
+    jpeg_draft_scale,
+    process,
+)
 from ik_processors_pilkit import (
     AddBorder,
     Adjust,
@@ -193,6 +199,14 @@ def test_orientation_decides_the_hint_through_an_automatic_turn():
     # Turned a quarter, the 800x1200 image fits in 67x100; the source, as stored, 100x67.
     assert turned == (100, 67)
     assert draft_size(processors, (1200, 800), orientation=None) is None
-    # The turned image needs 134x200 for a 67x100 fit: asked as stored, 200x134, so 1/4.
-    assert draft_size(processors, (1200, 800), orientation=6) == (200, 134)
-    assert jpeg_draft_scale((1200, 800), (200, 134)) == 4
+    # The turned image needs 134x200 for a 67x100 fit, so 1/4: asked as stored, 300x200.
+    assert draft_size(processors, (1200, 800), orientation=6) == (300, 200)
+    assert jpeg_draft_scale((1200, 800), (300, 200)) == 4
+
+
+def test_draft_scale_keeps_twice_what_is_needed():
+    assert draft_scale((4000, 3000), (1024, 768)) == 1  # 2000 < 2 x 1024: decoded in full
+    assert draft_scale((4243, 2828), (1024, 683)) == 2
+    assert draft_scale((4000, 3000), (300, 225)) == 4
+    assert draft_scale((4000, 3000), (240, 180)) == 8
+    assert draft_size([ResizeToFit(1024, 1024)], (4000, 3000)) is None

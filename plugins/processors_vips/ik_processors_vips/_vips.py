@@ -21,7 +21,6 @@ from typing import Any
 from PIL import Image
 
 from ik_host.forking import mark_fork_unsafe
-from ik_host.pipeline import jpeg_draft_scale
 from ik_processors_pilkit._modes import canvas_source, parse_color
 from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Step, Turn, Unsupported
 
@@ -52,17 +51,6 @@ def error_type() -> type[Exception]:
 
 
 # -- loading ---------------------------------------------------------------------------------
-
-
-def jpeg_shrink(stored: tuple[int, int], target: tuple[int, int], margin: float) -> int:
-    """The DCT scale the Pillow engine decodes a ``stored``-size JPEG at when it needs
-    ``margin`` times ``target`` (``ik_host.pipeline.jpeg_draft_scale``), so both engines
-    resample the same pixels."""
-    wanted = (
-        max(1, min(stored[0], int(target[0] * margin))),
-        max(1, min(stored[1], int(target[1] * margin))),
-    )
-    return jpeg_draft_scale(stored, wanted)
 
 
 def load(

@@ -4,7 +4,7 @@ A job runs on vips when every processor has a vips version (see ``_plan``), the 
 single-frame JPEG, PNG or WebP in L, LA, RGB or RGBA (8 bits) within the limits, and the output
 is JPEG, PNG or WebP with options vips can honour (see ``_save``). When the first processor
 shrinks the image, vips streams the source straight into that resample: a JPEG decoded at the
-DCT scale the Pillow engine would draft it at (``ik_host.pipeline.DRAFT_MARGIN``), a WebP
+DCT scale the Pillow engine would draft it at (``ik_host.pipeline.draft_scale``), a WebP
 scaled on load. A 24-megapixel source never exists in memory at full size.
 
 Everything else, including every broken source, goes whole to ``ik_host.pipeline.PillowEngine``:
@@ -126,7 +126,7 @@ class VipsEngine:
             width, height = plan.load_size
             stored_target = (height, width) if swapped else (width, height)
             # The DCT scale the Pillow engine drafts at: one knob for both engines.
-            shrink = _vips.jpeg_shrink(located.size, stored_target, pipeline.DRAFT_MARGIN)
+            shrink = pipeline.draft_scale(located.size, stored_target)
         img = _vips.load(
             located.path,
             located.data,
