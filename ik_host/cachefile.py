@@ -133,7 +133,12 @@ class CacheFile:
     @property
     def url(self) -> str:
         self._require_existence()
-        return self.storage.url(self.name)
+        return self._storage_url(self.storage, self.name)
+
+    def _storage_url(self, storage: Any, name: str) -> str:
+        """The storage's URL for ``name``. A subclass may remember the URLs of storages whose
+        URLs are a pure function of the name (see the Django app)."""
+        return storage.url(name)
 
     @property
     def path(self) -> str:

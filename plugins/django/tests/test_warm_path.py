@@ -1,13 +1,14 @@
 """A warm access does no avoidable work: one state lookup, no hashing twice, no file opened."""
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.template import Context, Template
 from django.test import override_settings
 
 from ik_host import specs as host_specs
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
+from imagekit.cachefiles import storage_url
 from imagekit.signals import content_required, existence_required
 from imagekit.utils import get_cache
 
@@ -108,3 +109,35 @@ def test_project_listeners_still_get_the_signals(warm_profile):
         existence_required.disconnect(listener)
         content_required.disconnect(listener)
     assert heard == [file.name, file.name]
+
+
+def test_filesystem_urls_are_quoted_once_and_follow_media_url(warm_profile, monkeypatch):
+    first = warm_profile.avatar_thumbnail.url
+    calls = []
+    original = FileSystemStorage.url
+
+    def counting(self, name):
+        calls.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(FileSystemStorage, "url", counting)
+    with override_settings(MEDIA_URL="https://cdn.example.com/media/"):
+        moved = [Profile.objects.get().avatar_thumbnail.url for _ in range(3)]
+    assert moved == ["https://cdn.example.com/media/" + first.removeprefix("/media/")] * 3
+    assert len(calls) == 1  # asked once for the new base URL, then remembered
+    assert Profile.objects.get().avatar_thumbnail.url == first and len(calls) == 1
+
+
+def test_a_storage_with_its_own_urls_is_asked_every_time():
+    class Signed(FileSystemStorage):
+        calls = 0
+
+        def url(self, name):
+            type(self).calls += 1
+            return f"/signed/{name}?n={type(self).calls}"
+
+    storage = Signed(location="unused", base_url="/media/")
+    assert storage_url(storage, "a.jpg") == "/signed/a.jpg?n=1"
+    assert storage_url(storage, "a.jpg") == "/signed/a.jpg?n=2"
+    plain = FileSystemStorage(location="unused", base_url="/m/")
+    assert storage_url(plain, "a b.jpg") == "/m/a%20b.jpg" == storage_url(plain, "a b.jpg")

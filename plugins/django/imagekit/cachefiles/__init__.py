@@ -97,6 +97,9 @@ class ImageCacheFile(CacheFile, ImageFile):
             storage.delete(name)
         return super()._store(storage, name, content)
 
+    def _storage_url(self, storage: Any, name: str) -> str:
+        return storage_url(storage, name)
+
     @property
     def closed(self) -> bool:
         return self._file is None or bool(getattr(self._file, "closed", False))
@@ -111,6 +114,27 @@ def writes_in_place(storage: Any) -> bool:
         getattr(cls, method) is getattr(FileSystemStorage, method)
         for method in ("save", "_save", "get_available_name")
     )
+
+
+# URLs of FileSystemStorage files, by (base_url, name): Django's url() quotes and joins on
+# every call, which costs as much as the rest of a warm access. Cleared when it grows large.
+_FILESYSTEM_URLS: dict[tuple[str, str], str] = {}
+_FILESYSTEM_URLS_MAX = 8192
+
+
+def storage_url(storage: Any, name: str) -> str:
+    """``storage.url(name)``, remembered for storages whose URL is Django's
+    ``FileSystemStorage.url``: a pure function of ``base_url`` and the name."""
+    cls = storage.__class__  # not type(): default_storage is a LazyObject standing for one
+    if not (issubclass(cls, FileSystemStorage) and cls.url is FileSystemStorage.url):
+        return storage.url(name)
+    key = (storage.base_url, name)
+    url = _FILESYSTEM_URLS.get(key)
+    if url is None:
+        if len(_FILESYSTEM_URLS) >= _FILESYSTEM_URLS_MAX:
+            _FILESYSTEM_URLS.clear()
+        url = _FILESYSTEM_URLS[key] = storage.url(name)
+    return url
 
 
 def save_atomically(storage: FileSystemStorage, name: str, content: Any) -> str:
