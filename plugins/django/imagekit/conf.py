@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "IMAGEKIT_CACHE_TIMEOUT": None,
     "IMAGEKIT_CACHEFILE_NAMER": "imagekit.cachefiles.namers.hash",
     "IMAGEKIT_SPEC_CACHEFILE_NAMER": "imagekit.cachefiles.namers.source_name_as_path",
+    # The image engine of specs that do not name one: "pillow", or "vips" (ik-processors-vips).
+    "IMAGEKIT_DEFAULT_ENGINE": "pillow",
     # The largest source accepted, checked before decoding (see ik_host.imageio.Limits for why
     # these defaults); None removes a limit. A spec's own ``limits`` replaces all three.
     "IMAGEKIT_MAX_SOURCE_PIXELS": DEFAULT_LIMITS.max_pixels,

@@ -33,6 +33,7 @@ def build_config() -> Config:
         strategy=settings.IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY,
         namer=settings.IMAGEKIT_CACHEFILE_NAMER,
         spec_namer=settings.IMAGEKIT_SPEC_CACHEFILE_NAMER,
+        engine=settings.IMAGEKIT_DEFAULT_ENGINE,
         storage=get_storage(),
         state_cache=LayeredStateCache(get_cache()),
         cache_prefix=settings.IMAGEKIT_CACHE_PREFIX,

@@ -16,6 +16,7 @@ from ik_host import hookimpl
 from ik_host.components import get_backend, get_strategy
 from ik_host.config import get_config
 from ik_host.errors import UnknownComponentError
+from ik_host.pipeline import PillowEngine
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Backend, Processor
 from ik_testproject.images import image_content
@@ -83,6 +84,7 @@ def test_every_documented_setting_has_its_default():
     assert (
         settings.IMAGEKIT_SPEC_CACHEFILE_NAMER == "imagekit.cachefiles.namers.source_name_as_path"
     )
+    assert settings.IMAGEKIT_DEFAULT_ENGINE == "pillow"
     assert set(DEFAULTS) == {name for name in dir(settings)}
     assert settings.MEDIA_URL == "/media/"  # other names are Django's
 
@@ -279,6 +281,29 @@ def test_ready_registers_the_library_and_autodiscovers_imagegenerators():
 def check_ids(**settings_):
     with override_settings(**settings_):
         return [(m.id, m.msg, m.hint) for m in run_checks() if m.id.startswith("imagekit.")]
+
+
+class CountingEngine(PillowEngine):
+    """The Pillow engine, counting the jobs it is given."""
+
+    jobs = 0
+
+    def generate(self, *args, **kwargs):
+        type(self).jobs += 1
+        return super().generate(*args, **kwargs)
+
+
+def test_the_default_engine_is_a_setting():
+    CountingEngine.jobs = 0
+    with override_settings(IMAGEKIT_DEFAULT_ENGINE=f"{__name__}.CountingEngine"):
+        assert get_config().engine == f"{__name__}.CountingEngine"
+        file = saved_profile("engine.jpg").avatar_thumbnail
+        assert (file.width, file.height) == (100, 50)
+    assert CountingEngine.jobs == 1
+    assert check_ids(IMAGEKIT_DEFAULT_ENGINE="pillow") == []
+    [(check_id, message, _hint)] = check_ids(IMAGEKIT_DEFAULT_ENGINE="turbo")
+    assert check_id == "imagekit.E001"
+    assert message.startswith("IMAGEKIT_DEFAULT_ENGINE = 'turbo': ") and "'pillow'" in message
 
 
 def test_checks_pass_on_valid_settings():
