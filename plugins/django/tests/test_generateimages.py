@@ -404,24 +404,30 @@ def test_inside_a_transaction_the_work_stays_in_this_process(sources, pid_spec):
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_an_interrupted_run_is_finished_by_the_next(tmp_path):
-    """A real run in a terminal, interrupted with Ctrl-C (SIGINT), then run again."""
+def directory_project(tmp_path, count, size):
+    """The environment of a test project process whose ``asyncapp:dirthumb`` source group is
+    ``count`` JPEGs of ``size`` in tmp_path/sources, with its media and database there too."""
     source_dir = tmp_path / "sources"
     source_dir.mkdir()
-    total = 24
-    for n in range(total):
-        (source_dir / f"{n:02d}.jpg").write_bytes(image_bytes(size=(400, 300)))
-    media = tmp_path / "media"
+    for n in range(count):
+        (source_dir / f"{n:02d}.jpg").write_bytes(image_bytes(size=size))
     (tmp_path / "db").mkdir()
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ik_testproject.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins" / "django" / "tests")]),
-        "IK_TEST_MEDIA_ROOT": str(media),
+        "IK_TEST_MEDIA_ROOT": str(tmp_path / "media"),
         "IK_TEST_ASYNC_DIR": str(tmp_path / "db"),
         "IK_TEST_SOURCE_DIR": str(source_dir),
-        "IK_TEST_SLOW_SECONDS": "0.15",
     }
+
+
+def test_an_interrupted_run_is_finished_by_the_next(tmp_path):
+    """A real run in a terminal, interrupted with Ctrl-C (SIGINT), then run again."""
+    total = 24
+    env = directory_project(tmp_path, total, (400, 300))
+    env["IK_TEST_SLOW_SECONDS"] = "0.15"
+    media = tmp_path / "media"
     argv = [sys.executable, "-m", "django", "generateimages", "asyncapp:dirthumb", "--jobs", "2"]
 
     def made():
@@ -497,20 +503,8 @@ call_command("generateimages", "asyncapp:dirthumb", jobs=2, verbosity=2)
 def test_with_a_fork_unsafe_library_loaded_workers_start_fresh(tmp_path):
     """libvips, once used, hangs a forked child: the workers are then spawned, and set Django
     up again from DJANGO_SETTINGS_MODULE, with the sources sent to them as payloads."""
-    source_dir = tmp_path / "sources"
-    source_dir.mkdir()
-    for n in range(6):
-        (source_dir / f"{n:02d}.jpg").write_bytes(image_bytes(size=(200, 150)))
+    env = directory_project(tmp_path, 6, (200, 150))
     media = tmp_path / "media"
-    (tmp_path / "db").mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ik_testproject.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins" / "django" / "tests")]),
-        "IK_TEST_MEDIA_ROOT": str(media),
-        "IK_TEST_ASYNC_DIR": str(tmp_path / "db"),
-        "IK_TEST_SOURCE_DIR": str(source_dir),
-    }
     done = subprocess.run([sys.executable, "-c", FORK_UNSAFE_DRIVER], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
