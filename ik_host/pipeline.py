@@ -196,15 +196,4 @@ def process(
 class PillowEngine:
     """The engine every other engine falls back on: ``process`` above, on Pillow."""
 
-    def generate(
-        self,
-        source: Any,
-        processors: Sequence[Any] = (),
-        format: str | None = None,
-        options: dict[str, Any] | None = None,
-        autoconvert: bool = True,
-        *,
-        limits: Limits = DEFAULT_LIMITS,
-        name: str | None = None,
-    ) -> GeneratedImage:
-        return process(source, processors, format, options, autoconvert, limits=limits, name=name)
+    generate = staticmethod(process)
