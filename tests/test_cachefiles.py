@@ -252,6 +252,33 @@ def test_a_storage_check_does_not_overwrite_a_state_recorded_meanwhile(
         set_config(None)
 
 
+def test_the_state_is_recorded_before_the_generation_lock_is_released(
+    tmp_path: Path, jpeg_path: Path
+) -> None:
+    """A thread waiting for the lock takes it the moment it is free and then trusts the
+    recorded state: were the lock released first, it would see no state and generate again."""
+    calls: list[tuple[str, str]] = []
+
+    class Recording(MemoryStateCache):
+        def set(self, key: str, value: Any, timeout: float | None = None) -> None:
+            calls.append(("set", key))
+            super().set(key, value, timeout)
+
+        def delete(self, key: str) -> None:
+            calls.append(("delete", key))
+            super().delete(key)
+
+    set_config(Config(storage=FileSystemStorage(str(tmp_path / "m")), state_cache=Recording()))
+    try:
+        file = CacheFile(Thumbnail(source=str(jpeg_path)))
+        file.generate()
+        key = file.cachefile_backend.get_key(file)
+        assert calls.index(("set", key)) < calls.index(("delete", key + ":lock"))
+        assert file.state().state is CacheFileState.EXISTS
+    finally:
+        set_config(None)
+
+
 def test_threads_asking_for_one_missing_file_generate_it_once(media: Path, jpeg_path: Path) -> None:
     class Slow(Thumbnail):
         processors = [Shrink(delay=0.3)]

@@ -212,6 +212,9 @@ class CachedFileBackend:
             return record
         try:
             record = file._generate()
+            # Recorded before the lock goes: a waiter that takes the free lock must find the
+            # file known to exist, or it would generate it a second time.
+            self.set_record(file, record)
         except Exception as exc:
             failed = StateRecord(CacheFileState.FAILED, error=f"{type(exc).__name__}: {exc}")
             self.set_record(file, failed)
@@ -219,7 +222,6 @@ class CachedFileBackend:
         finally:
             if locked:
                 self.cache_delete(lock_key)
-        self.set_record(file, record)
         return record
 
 
