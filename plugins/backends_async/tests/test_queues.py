@@ -86,7 +86,8 @@ def test_the_file_is_falsy_until_a_worker_makes_it(kind, ready):
     img = decoded(made)
     assert (img.format, img.size) == (format, size)
     assert (made.width, made.height) == size  # recorded by the worker with the state
-    assert f"generated {made.name}" in worker.log()
+    # The worker logs after it has recorded the state the test just saw: wait for the line.
+    wait_for(lambda: f"generated {made.name}" in worker.log(), what=f"the {kind} worker's log")
 
 
 def test_a_spec_that_reads_its_model_sees_the_row_in_the_worker(ready):
