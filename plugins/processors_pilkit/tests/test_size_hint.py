@@ -205,8 +205,20 @@ def test_orientation_decides_the_hint_through_an_automatic_turn():
 
 
 def test_draft_scale_keeps_twice_what_is_needed():
-    assert draft_scale((4000, 3000), (1024, 768)) == 1  # 2000 < 2 x 1024: decoded in full
     assert draft_scale((4243, 2828), (1024, 683)) == 2
     assert draft_scale((4000, 3000), (300, 225)) == 4
     assert draft_scale((4000, 3000), (240, 180)) == 8
-    assert draft_size([ResizeToFit(1024, 1024)], (4000, 3000)) is None
+    assert draft_scale((2000, 1500), (1024, 768)) == 1  # 1000 < 2 x 1024: decoded in full
+    assert draft_scale((1500, 1000), (450, 300)) == 1  # 750 < 2 x 450
+
+
+def test_draft_scale_keeps_less_margin_when_the_decode_would_be_large():
+    # In full (12 MP, over DRAFT_LARGE_PIXELS): halved, since 2000 >= 1.4 x 1024.
+    assert draft_scale((4000, 3000), (1024, 768)) == 2
+    assert draft_size([ResizeToFit(1024, 1024)], (4000, 3000)) == (2000, 1500)
+    # 24 MP at 1/2 is still 6 MP: a quarter keeps 1500 >= 1.4 x 1024.
+    assert draft_scale((6000, 4000), (1024, 683)) == 4
+    # ...but never below the smaller margin.
+    assert draft_scale((4000, 3000), (1500, 1125)) == 1
+    assert draft_scale((6000, 4000), (2200, 1467)) == 1  # 3000 < 1.4 x 2200
+    assert draft_scale((6000, 4000), (2100, 1400)) == 2
