@@ -74,6 +74,23 @@ class CacheFile:
             self._resolved["strategy"] = get_strategy(self._strategy)
         return self._resolved["strategy"]
 
+    def resolve(self) -> None:
+        """Compute the name and resolve the components now, for a cache file kept to be copied."""
+        self.name  # noqa: B018
+        self.storage  # noqa: B018
+        self.cachefile_backend  # noqa: B018
+        self.cachefile_strategy  # noqa: B018
+
+    def copy(self) -> CacheFile:
+        """Another cache file for the same generator, sharing what this one has resolved but
+        none of its per-access state (its open file, the last state it saw)."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin._file = None
+        twin._resolved = dict(self._resolved)
+        twin.known_state = None
+        return twin
+
     # -- what the strategy is told ---------------------------------------------------------------
 
     def _require_existence(self) -> None:

@@ -18,6 +18,7 @@ from imagekit.cachefiles import ImageCacheFile
 from imagekit.conf import WATCHED
 from imagekit.registry import generator_registry, iter_source_groups
 from imagekit.signals import source_saved
+from imagekit.templatetags._generators import forget_tag_files
 
 
 def on_source_saved(sender: Any, source: Any, **kwargs: Any) -> None:
@@ -30,6 +31,7 @@ def on_source_saved(sender: Any, source: Any, **kwargs: Any) -> None:
 def on_setting_changed(setting: str, **kwargs: Any) -> None:
     if setting in WATCHED or setting.startswith("IMAGEKIT_"):
         reset_config(keep_override=True)  # a set_config() made in code stays in force
+        forget_tag_files()
 
 
 def connect() -> None:

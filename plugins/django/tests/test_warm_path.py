@@ -10,6 +10,7 @@ from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
 from imagekit.cachefiles import storage_url
 from imagekit.signals import content_required, existence_required
+from imagekit.templatetags._sizes import SizeError
 from imagekit.utils import get_cache
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,71 @@ def test_a_storage_with_its_own_urls_is_asked_every_time():
     assert storage_url(storage, "a.jpg") == "/signed/a.jpg?n=2"
     plain = FileSystemStorage(location="unused", base_url="/m/")
     assert storage_url(plain, "a b.jpg") == "/m/a%20b.jpg" == storage_url(plain, "a b.jpg")
+
+
+def _tag_source(name):
+    Profile().avatar.save(name, image_content(name, size=(400, 300)))
+    return Profile.objects.get(avatar__endswith=name)
+
+
+def test_thumbnail_tag_builds_one_cache_file_per_source_name(monkeypatch):
+    from imagekit.registry import generator_registry  # noqa: PLC0415
+
+    built = []
+    original = generator_registry.get
+
+    def counting(generator_id, *args, **kwargs):
+        if generator_id == "imagekit:thumbnail":
+            built.append(kwargs["source"].name)
+        return original(generator_id, *args, **kwargs)
+
+    monkeypatch.setattr(generator_registry, "get", counting)
+    first, second = _tag_source("kept-a.jpg"), _tag_source("kept-b.jpg")
+    template = Template("{% load imagekit %}{% thumbnail '61x41' src %}")
+    # Fresh model instances each render, as each request has: the cache file is built once.
+    pages = [template.render(Context({"src": Profile.objects.get(pk=first.pk).avatar}))
+             for _ in range(3)]
+    assert len(set(pages)) == 1 and 'width="61" height="41"' in pages[0]
+    assert built == [first.avatar.name]
+    other = template.render(Context({"src": Profile.objects.get(pk=second.pk).avatar}))
+    assert other != pages[0]
+    assert built == [first.avatar.name, second.avatar.name]
+
+
+def test_thumbnail_tag_follows_settings_changes():
+    source = _tag_source("kept-settings.jpg")
+    template = Template("{% load imagekit %}{% thumbnail '62x42' src %}")
+    before = template.render(Context({"src": source.avatar}))
+    with override_settings(IMAGEKIT_CACHEFILE_DIR="elsewhere"):
+        moved = template.render(Context({"src": source.avatar}))
+    assert "/CACHE/images/" in before
+    assert "/elsewhere/" in moved and "/CACHE/images/" not in moved
+    with override_settings(IMAGEKIT_MAX_THUMBNAIL_SIZE=50):
+        with pytest.raises(SizeError, match="at most 50 pixels"):
+            template.render(Context({"src": source.avatar}))
+
+
+def test_thumbnail_tag_still_checks_that_its_file_exists():
+    source = _tag_source("kept-deleted.jpg")
+    template = Template("{% load imagekit %}{% thumbnail '63x43' src %}")
+    page = template.render(Context({"src": source.avatar}))
+    name = page.split('src="/media/')[1].split('"')[0]
+    assert default_storage.exists(name)
+    default_storage.delete(name)
+    get_cache().clear()
+    assert template.render(Context({"src": source.avatar})) == page
+    assert default_storage.exists(name)  # made again: the kept cache file was not trusted
+
+
+def test_each_render_gets_its_own_cache_file_object():
+    source = _tag_source("kept-copies.jpg")
+    template = Template("{% load imagekit %}{% thumbnail '64x44' src as th %}")
+    contexts = [Context({"src": source.avatar}) for _ in range(2)]
+    for context in contexts:
+        template.render(context)
+    one, two = (context["th"] for context in contexts)
+    assert one is not two and one.name == two.name
+    assert one.read(2) == b"\xff\xd8"  # JPEG; reading one does not move the other
+    assert two.read(2) == b"\xff\xd8"
+    one.close()
+    two.close()

@@ -97,8 +97,14 @@ class ImageCacheFile(CacheFile, ImageFile):
             storage.delete(name)
         return super()._store(storage, name, content)
 
+    def resolve(self) -> None:
+        super().resolve()
+        if self.name is not None and has_pure_urls(self.storage):
+            self._resolved["url"] = storage_url(self.storage, self.name)
+
     def _storage_url(self, storage: Any, name: str) -> str:
-        return storage_url(storage, name)
+        url = self._resolved.get("url")  # see resolve(): known for the copies of a kept file
+        return url if url is not None else storage_url(storage, name)
 
     @property
     def closed(self) -> bool:
@@ -122,11 +128,16 @@ _FILESYSTEM_URLS: dict[tuple[str, str], str] = {}
 _FILESYSTEM_URLS_MAX = 8192
 
 
-def storage_url(storage: Any, name: str) -> str:
-    """``storage.url(name)``, remembered for storages whose URL is Django's
-    ``FileSystemStorage.url``: a pure function of ``base_url`` and the name."""
+def has_pure_urls(storage: Any) -> bool:
+    """Whether ``storage``'s URLs are Django's ``FileSystemStorage.url``: a pure function of
+    ``base_url`` and the name (not signed, not expiring)."""
     cls = storage.__class__  # not type(): default_storage is a LazyObject standing for one
-    if not (issubclass(cls, FileSystemStorage) and cls.url is FileSystemStorage.url):
+    return issubclass(cls, FileSystemStorage) and cls.url is FileSystemStorage.url
+
+
+def storage_url(storage: Any, name: str) -> str:
+    """``storage.url(name)``, remembered for storages with ``has_pure_urls``."""
+    if not has_pure_urls(storage):
         return storage.url(name)
     key = (storage.base_url, name)
     url = _FILESYSTEM_URLS.get(key)

@@ -4,17 +4,70 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
+from django.db.models.fields.files import FieldFile
+
+from ik_host.config import get_config
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
-from imagekit.templatetags._sizes import scale
+from imagekit.templatetags._sizes import max_size, scale
 
 
 def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
-    """The cache file of the generator registered as ``generator_id``, made with ``kwargs``."""
-    return ImageCacheFile(generator_registry.get(generator_id, **kwargs))
+    """The cache file of the generator registered as ``generator_id``, made with ``kwargs``.
+
+    A tag renders the same few files over and over, from sources that are new objects each
+    request (fresh model instances) but the same stored files. So the cache file made for a
+    source's (storage, name) and the same arguments is kept, name and components resolved, and
+    each render gets its own copy of it: what remains per render is its one state lookup.
+    """
+    key = _memo_key(generator_id, kwargs)
+    if key is None:
+        return ImageCacheFile(generator_registry.get(generator_id, **kwargs))
+    kept = _KEPT.get(key)
+    if kept is None:
+        kept = ImageCacheFile(generator_registry.get(generator_id, **kwargs))
+        kept.resolve()
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[key] = kept
+    return kept.copy()
+
+
+# Cache files kept by ``cache_file``, with their keys; cleared whole when full, since a site
+# renders far fewer distinct thumbnails between two clears than this holds.
+_KEPT: dict[Hashable, ImageCacheFile] = {}
+_KEPT_MAX = 4096
+
+
+def forget_tag_files() -> None:
+    """Drop what the tags keep between renders (after a settings change)."""
+    _KEPT.clear()
+    max_size.cache_clear()
+
+
+def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
+    """What decides the cache file a tag gets, or None when it cannot be told cheaply.
+
+    The source counts by its storage and name, as the cache file's name does; the
+    configuration and the registered generator by identity, so a settings change or a
+    generator registered anew is a new key.
+    """
+    arguments = []
+    for name, value in kwargs.items():
+        if name == "source":
+            if not isinstance(value, FieldFile) or not value.name:
+                return None
+            value = (FieldFile, value.storage, value.name)
+        arguments.append((name, value))
+    key = (get_config(), generator_registry.get_class(generator_id), generator_id, *arguments)
+    try:
+        hash(key)
+    except TypeError:  # an argument that cannot be a key (a list, say): made anew each time
+        return None
+    return key
 
 
 def thumbnail_file(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping
 from typing import Any
@@ -36,10 +37,19 @@ def img_tag(attrs: Mapping[str, Any]) -> SafeString:
     inside one would still end the attribute early. (Built with the standard library's
     ``html.escape``: Django's ``format_html`` costs more than the rest of a warm render.)
     """
-    pairs = "".join(
-        f' {html.escape(str(name))}="{html.escape(str(value))}"' for name, value in attrs.items()
-    )
+    pairs = "".join(f' {_escaped_name(name)}="{_escaped(value)}"' for name, value in attrs.items())
     return mark_safe(f"<img{pairs}>")
+
+
+@functools.lru_cache(maxsize=256)  # a few names, written in templates
+def _escaped_name(name: Any) -> str:
+    return html.escape(str(name))
+
+
+def _escaped(value: Any) -> str:
+    if type(value) is int:  # width and height: digits need no escaping
+        return str(value)
+    return html.escape(str(value))
 
 
 def output(

@@ -32,6 +32,7 @@ class SizeError(IKError, ValueError):
     what is expected."""
 
 
+@functools.lru_cache(maxsize=1)  # read per render; cleared when settings change
 def max_size() -> int | None:
     """``IMAGEKIT_MAX_THUMBNAIL_SIZE``: the largest width or height a tag may ask for."""
     return settings.IMAGEKIT_MAX_THUMBNAIL_SIZE
