@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from PIL import Image
@@ -145,18 +148,135 @@ def draft_size(processors: Sequence[Any], size: Size, orientation: int | None = 
     produce. ``orientation`` is the source's EXIF orientation, for a ``Transpose()`` before
     the rescaler.
     """
+    return shared_draft_size([processors], size, orientation)
+
+
+def shared_draft_size(
+    processor_lists: Sequence[Sequence[Any]], size: Size, orientation: int | None = 1
+) -> Size | None:
+    """``draft_size`` for one decode that several lists of processors will each run on: the
+    finest scale any of them needs, and one that changes none of their output sizes."""
     size = tuple(size)
-    needed, rescaler, swapped = _chain(processors, size, orientation)
-    if not needed or rescaler is None:
-        return None
-    seen = (size[1], size[0]) if swapped else size  # what the rescaler gets from a full decode
-    scale = draft_scale(seen, needed)
-    while scale > 1 and not _same_output(rescaler, seen, scale):
+    scale = min((_own_scale(processors, size, orientation) for processors in processor_lists),
+                default=1)
+    while scale > 1 and not all(
+        _keeps_output(processors, size, orientation, scale) for processors in processor_lists
+    ):
         scale //= 2
     if scale == 1:
         return None
-    wanted = (seen[0] // scale, seen[1] // scale)  # what makes draft pick exactly this scale
-    return (wanted[1], wanted[0]) if swapped else wanted
+    return (size[0] // scale, size[1] // scale)  # what makes draft pick exactly this scale
+
+
+def _seen(processors: Sequence[Any], size: Size, orientation: int | None) -> tuple[Any, Any, Size]:
+    """``(needed, rescaler, seen)``: ``seen`` is the size the rescaler gets from a full decode."""
+    needed, rescaler, swapped = _chain(processors, size, orientation)
+    return needed, rescaler, ((size[1], size[0]) if swapped else size)
+
+
+def _own_scale(processors: Sequence[Any], size: Size, orientation: int | None) -> int:
+    needed, rescaler, seen = _seen(processors, size, orientation)
+    if not needed or rescaler is None:
+        return 1
+    scale = draft_scale(seen, needed)
+    while scale > 1 and not _same_output(rescaler, seen, scale):
+        scale //= 2
+    return scale
+
+
+def _keeps_output(
+    processors: Sequence[Any], size: Size, orientation: int | None, scale: int
+) -> bool:
+    _, rescaler, seen = _seen(processors, size, orientation)
+    return rescaler is not None and _same_output(rescaler, seen, scale)
+
+
+# -- one decode for several specs of one source ------------------------------------------------
+
+
+def source_key(source: Any, name: str | None) -> tuple[Any, ...] | None:
+    """What tells one source from another: its name in its storage (two file objects for one
+    stored file are the same source), a path, or else the object itself."""
+    if source is None or not name:
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        return ("path", os.fspath(source))
+    storage = getattr(source, "storage", None)
+    return ("stored", id(storage), name) if storage is not None else ("object", id(source))
+
+
+class _SharedDecode:
+    """One source, decoded once for every list of processors in the block."""
+
+    def __init__(self, key: tuple[Any, ...], name: str, processor_lists: list[list[Any]]) -> None:
+        self.key = key
+        self.name = name
+        self.processor_lists = processor_lists
+        self.limits: Limits | None = None
+        self.image: Image.Image | None = None
+
+    def serves(self, source: Any, name: str | None, limits: Limits) -> bool:
+        return source_key(source, name) == self.key and self.limits in (None, limits)
+
+    def open(self, source: Any, limits: Limits) -> Image.Image:
+        """A copy of the decoded source, decoding it on first use."""
+        if self.image is None:
+            self.image = open_image(
+                source,
+                name=self.name,
+                limits=limits,
+                draft=lambda img: shared_draft_size(
+                    self.processor_lists, img.size, exif_orientation(img)
+                ),
+            )
+            self.limits = limits
+        copy = self.image.copy()
+        copy.format = self.image.format  # what the output format defaults to
+        return copy
+
+
+_shared_decode: ContextVar[_SharedDecode | None] = ContextVar("ik_shared_decode", default=None)
+
+
+@contextmanager
+def decode_once(generators: Sequence[Any]) -> Iterator[None]:
+    """Inside the block, the specs ``generators`` (of one source) share one decode of it.
+
+    The first of them the Pillow engine generates decodes the source at the finest scale any
+    of them needs (``shared_draft_size``); the others process copies of that image instead
+    of reading and decoding the file again. Specs of other sources, or with other limits,
+    are generated as usual. The decoded image is dropped when the block ends.
+    """
+    keys = {
+        source_key(getattr(generator, "source", None), getattr(generator, "source_name", None))
+        for generator in generators
+    }
+    key = keys.pop() if len(keys) == 1 else None
+    if len(generators) < 2 or key is None:
+        yield
+        return
+    lists = [list(getattr(generator, "processors", ())) for generator in generators]
+    token = _shared_decode.set(_SharedDecode(key, generators[0].source_name, lists))
+    try:
+        yield
+    finally:
+        _shared_decode.reset(token)
+
+
+def _open_source(
+    source: Any, processors: list[Any], name: str | None, limits: Limits
+) -> Image.Image:
+    """The one way the Pillow engine opens a source: shared with the ``decode_once`` block
+    it belongs to, else decoded at the scale its own processors need."""
+    shared = _shared_decode.get()
+    if shared is not None and shared.serves(source, name, limits):
+        return shared.open(source, limits)
+    return open_image(
+        source,
+        name=name,
+        limits=limits,
+        draft=lambda img: draft_size(processors, img.size, exif_orientation(img)),
+    )
 
 
 def run_processors(img: Image.Image, processors: Sequence[Any], name: str | None) -> Image.Image:
@@ -186,12 +306,7 @@ def process(
     """Generate an image from ``source``: open, process, encode. Nothing is written anywhere."""
     name = name or source_name(source)
     processors = list(processors)
-    img = open_image(
-        source,
-        name=name,
-        limits=limits,
-        draft=lambda img: draft_size(processors, img.size, exif_orientation(img)),
-    )
+    img = _open_source(source, processors, name, limits)
     original_format = img.format
     img = run_processors(img, processors, name)
     output_format = format or original_format or "JPEG"

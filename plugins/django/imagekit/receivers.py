@@ -13,6 +13,7 @@ from typing import Any
 from django.core.signals import setting_changed
 
 from ik_host.config import reset_config
+from ik_host.pipeline import decode_once
 from ik_host.strategies import notify
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.conf import WATCHED
@@ -22,9 +23,15 @@ from imagekit.templatetags._generators import forget_tag_files
 
 
 def on_source_saved(sender: Any, source: Any, **kwargs: Any) -> None:
-    for generator_id, group in iter_source_groups():
-        if group is sender:
-            file = ImageCacheFile(generator_registry.get(generator_id, source=source))
+    files = [
+        ImageCacheFile(generator_registry.get(generator_id, source=source))
+        for generator_id, group in iter_source_groups()
+        if group is sender
+    ]
+    # A strategy that generates on save (Optimistic) makes every spec of the new file here:
+    # it is decoded once for all of them.
+    with decode_once([file.generator for file in files]):
+        for file in files:
             notify(file.cachefile_strategy, "on_source_saved", file)
 
 

@@ -175,6 +175,20 @@ def test_optimistic_strategy_generates_when_the_source_is_saved():
     assert default_storage.exists(photo.thumb.name)
 
 
+def test_saving_a_source_decodes_it_once_for_all_its_specs(monkeypatch):
+    from ik_host import pipeline  # noqa: PLC0415
+
+    decoded = []
+    original = pipeline.open_image
+    monkeypatch.setattr(
+        pipeline, "open_image", lambda *a, **k: decoded.append(1) or original(*a, **k)
+    )
+    photo = OptimisticPhoto()
+    photo.image.save("opt-once.jpg", image_content(size=(300, 200)))
+    assert all(default_storage.exists(file.name) for file in (photo.thumb, photo.other_thumb))
+    assert len(decoded) == 1
+
+
 # -- queries and file handles -------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ through the cache files' backends.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import signal
@@ -28,6 +29,7 @@ from django.db import connections
 from ik_host.errors import IKError
 from ik_host.forking import fork_unsafe
 from ik_host.imageio import source_name
+from ik_host.pipeline import decode_once, source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.management.payloads import (
     PAYLOAD_VERSION,
@@ -79,13 +81,38 @@ def cachefile_of(item: Item) -> ImageCacheFile:
     return ImageCacheFile(generator_registry.get(item.generator_id, source=item.source))
 
 
-def generate_item(item: Item, force: bool, with_traceback: bool = False) -> Outcome:
-    """Make one item's cache file in this process."""
-    try:
-        file = cachefile_of(item)
-        return Outcome(generate_here(file, force), file.name)
-    except Exception as exc:  # reported per source and in the exit status, never dropped
-        return failure(exc, with_traceback)
+def generate_items(
+    items: Sequence[Item], force: bool, with_traceback: bool = False
+) -> Iterator[tuple[int, Outcome]]:
+    """Make the items' cache files in this process, each source's together (one decode)."""
+    groups: dict[Any, list[tuple[int, Callable[[], ImageCacheFile]]]] = {}
+    for index, item in enumerate(items):
+        key = source_key(item.source, source_name(item.source)) or ("item", index)
+        groups.setdefault(key, []).append((index, functools.partial(cachefile_of, item)))
+    for builders in groups.values():
+        yield from generate_together(builders, force, with_traceback)
+
+
+def generate_together(
+    builders: Sequence[tuple[int, Callable[[], Any]]], force: bool, with_traceback: bool
+) -> list[tuple[int, Outcome]]:
+    """Build and make the cache files of specs of one source, decoding it once for them all
+    (``ik_host.pipeline.decode_once``). Each gets its own outcome: one failing spec (or one
+    that cannot be built) does not stop the others."""
+    results = []
+    files = []
+    for index, build in builders:
+        try:
+            files.append((index, build()))
+        except Exception as exc:  # reported per source and in the exit status, never dropped
+            results.append((index, failure(exc, with_traceback)))
+    with decode_once([file.generator for _, file in files]):
+        for index, file in files:
+            try:
+                results.append((index, Outcome(generate_here(file, force), file.name)))
+            except Exception as exc:
+                results.append((index, failure(exc, with_traceback)))
+    return results
 
 
 # -- in worker processes -------------------------------------------------------------------------
@@ -145,15 +172,17 @@ def run_chunk(
     except Exception:  # each payload reports its own error below
         pass
     opened: dict[int, Any] = {}
+
+    def build(payload: dict[str, Any]) -> ImageCacheFile:
+        file = rebuilder.cachefile(payload, check_name=False)
+        _keep_open(getattr(file.generator, "source", None), opened)
+        return file
+
     results = []
     try:
-        for index, payload in chunk:
-            try:
-                file = rebuilder.cachefile(payload, check_name=False)
-                _keep_open(getattr(file.generator, "source", None), opened)
-                results.append((index, Outcome(generate_here(file, force), file.name)))
-            except Exception as exc:
-                results.append((index, failure(exc, with_traceback)))
+        for group in _source_groups(chunk):
+            builders = [(index, functools.partial(build, payload)) for index, payload in group]
+            results.extend(generate_together(builders, force, with_traceback))
     finally:
         for source in opened.values():
             source.close()
@@ -177,21 +206,37 @@ def _keep_open(source: Any, opened: dict[int, Any]) -> None:
     opened[id(source)] = source
 
 
-def by_source(payloads: Iterable[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
-    """The payloads with each source's specs next to each other, in order of first appearance."""
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+Entry = tuple[int, dict[str, Any]]
+
+
+def _source_groups(payloads: Iterable[Entry]) -> list[list[Entry]]:
+    """The payloads grouped by source, in order of first appearance."""
+    groups: dict[str, list[Entry]] = {}
     for index, payload in payloads:
         key = json.dumps(payload["source"], sort_keys=True)
         groups.setdefault(key, []).append((index, payload))
-    return [entry for group in groups.values() for entry in group]
+    return list(groups.values())
 
 
-def chunks(entries: list[Any], jobs: int) -> Iterator[list[Any]]:
+def by_source(payloads: Iterable[Entry]) -> list[Entry]:
+    """The payloads with each source's specs next to each other, in order of first appearance."""
+    return [entry for group in _source_groups(payloads) for entry in group]
+
+
+def chunks(entries: list[Entry], jobs: int) -> Iterator[list[Entry]]:
+    """``entries`` (in ``by_source`` order) in chunks that keep each source's specs together,
+    so a worker decodes each source once."""
     # Small enough to share the work out evenly and keep the progress bar moving, big enough
     # that sending a chunk costs little next to generating it.
     size = max(1, min(16, len(entries) // (jobs * 4)))
-    for start in range(0, len(entries), size):
-        yield entries[start : start + size]
+    chunk: list[Entry] = []
+    for group in _source_groups(entries):
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
 
 
 def run_parallel(
@@ -236,8 +281,9 @@ def run_parallel(
                 running = {future for future in pending if not future.cancel()}
                 _record(wait(running).done, done)
                 raise
-    for index in local:
-        done(index, generate_item(items[index], force, with_traceback))
+    here = [items[index] for index in local]
+    for position, outcome in generate_items(here, force, with_traceback):
+        done(local[position], outcome)
 
 
 __all__ = [
@@ -247,7 +293,8 @@ __all__ = [
     "cachefile_of",
     "describe_error",
     "display_source",
-    "generate_item",
+    "generate_items",
+    "generate_together",
     "payload_for",
     "run_chunk",
     "run_parallel",

@@ -33,7 +33,7 @@ from imagekit.management.jobs import (
     describe_error,
     display_source,
     failure,
-    generate_item,
+    generate_items,
     run_parallel,
     start_method,
     why_not_parallel,
@@ -145,8 +145,8 @@ class Command(BaseCommand):
             if jobs > 1 and len(items) > 1 and reason is None:
                 run_parallel(items, force, min(jobs, len(items)), done, with_traceback)
             else:
-                for index, item in enumerate(items):
-                    done(index, generate_item(item, force, with_traceback))
+                for index, outcome in generate_items(items, force, with_traceback):
+                    done(index, outcome)
 
     def enqueue(self, items: list[Item], force: bool) -> None:
         default = get_backend()
