@@ -88,27 +88,32 @@ def with_alpha(img: Image.Image) -> Image.Image:
     return img.convert("LA" if img.mode == "L" else "RGBA")
 
 
-def resample(img: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """``img`` resized to ``size`` with LANCZOS, in its own mode wherever that is meaningful.
+def resample(
+    img: Image.Image,
+    size: tuple[int, int],
+    box: tuple[float, float, float, float] | None = None,
+) -> Image.Image:
+    """``img`` (or its region ``box``) resized to ``size`` with LANCZOS, in its own mode
+    wherever that is meaningful.
 
     Pillow resizes LA and RGBA with premultiplied alpha and handles I;16, I and F natively, so
     those need nothing; palette images are resampled in RGB(A) (see ``expand_transparency``).
     """
-    if tuple(img.size) == tuple(size):
+    if box is None and tuple(img.size) == tuple(size):
         return img
     source = img
     img = expand_transparency(img)
     if img.mode == "1":
         # Pillow resizes "1" with nearest neighbour whatever filter is asked; filter in L and
         # threshold at 50% without dithering, so edges move as little as the scale allows.
-        gray = img.convert("L").resize(size, LANCZOS, reducing_gap=3.0)
+        gray = img.convert("L").resize(size, LANCZOS, box=box, reducing_gap=3.0)
         return carry_icc(source, gray.convert("1", dither=Image.Dither.NONE))
     # A reducing gap shrinks by whole factors first. At 1.5, a 4000x3000 photo is halved
     # before the Lanczos to 1024 px: 0.4 the time of a fair resample, 0.5 grey levels from it
     # at most on the benchmark's photos (at 2.0 it is not halved). Pillow's reduce() has no
     # I;16 implementation.
     gap = None if img.mode.startswith("I;16") else 1.5
-    return carry_icc(source, img.resize(size, LANCZOS, reducing_gap=gap))
+    return carry_icc(source, img.resize(size, LANCZOS, box=box, reducing_gap=gap))
 
 
 def profile_fits(icc: bytes, mode: str) -> bool:

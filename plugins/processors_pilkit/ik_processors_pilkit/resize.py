@@ -126,6 +126,12 @@ class _CoverThenCrop:
         return smallest_source(source_size, needed, self.output_size)
 
 
+# ResizeToFill resamples only the kept region when shrinking by less than this, in these
+# modes (see process).
+BOX_BELOW = 3.0
+BOX_MODES = frozenset({"RGB", "RGBA", "RGBX", "L", "LA", "CMYK"})
+
+
 class ResizeToFill(_CoverThenCrop):
     """Resizes to cover ``width`` x ``height``, then crops to exactly that at ``anchor``.
 
@@ -147,6 +153,22 @@ class ResizeToFill(_CoverThenCrop):
 
     def _crop(self) -> Crop:
         return Crop(self.width, self.height, anchor=self.anchor)
+
+    def process(self, img: Image.Image) -> Image.Image:
+        cover, crop = self._steps()
+        covered = cover.output_size(img.size)
+        scale_x, scale_y = img.width / covered[0], img.height / covered[1]
+        shrink = max(scale_x, scale_y)
+        if covered == tuple(img.size) or shrink >= BOX_BELOW or img.mode not in BOX_MODES:
+            return super().process(img)
+        # Resample only the region the crop keeps: the pixels of covering, then cropping
+        # (Pillow samples a box at the same positions, its filter reading past the box's
+        # edges; rounding differs by a level here and there), without computing the part
+        # that would be cut away. Not where resample() would reduce() first, whose grid a
+        # box would shift, nor in modes resampled through another or (I;16) otherwise in a box.
+        left, top, right, bottom = crop.box(covered)
+        region = (left * scale_x, top * scale_y, right * scale_x, bottom * scale_y)
+        return resample(img, (right - left, bottom - top), box=region)
 
 
 class SmartResize(_CoverThenCrop):

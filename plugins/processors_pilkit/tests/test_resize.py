@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from ik_processors_pilkit import (
     AddBorder,
     Anchor,
+    Crop,
     Resize,
     ResizeCanvas,
     ResizeToCover,
@@ -204,3 +205,46 @@ def test_thumbnail_sizes_and_default_no_upscale():
     assert Thumbnail(height=20).process(rgb((100, 200))).size == (10, 20)
     assert Thumbnail(300, 200).process(rgb((30, 20))).size == (30, 20)
     assert Thumbnail(300, 200, upscale=True).process(rgb((30, 20))).size == (300, 200)
+
+
+def _photo_like(size: tuple[int, int]) -> Image.Image:
+    """Smooth gradients with hard edges: what a resampling difference would show on."""
+    img = Image.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    width, height = size
+    draw.ellipse((width // 5, height // 4, width * 3 // 4, height * 4 // 5), fill=(200, 30, 60))
+    draw.line((0, size[1] - 1, size[0] - 1, 0), fill=(20, 220, 40), width=3)
+    return img
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "LA", "CMYK", "I;16", "P", "1"])
+@pytest.mark.parametrize("anchor", [None, Anchor.TOP_LEFT, Anchor.BOTTOM_RIGHT, (0.3, 0.8)])
+@pytest.mark.parametrize(("source", "box"), [((1061, 707), (300, 300)), ((500, 900), (240, 300)),
+                                             ((120, 90), (200, 200)), ((2000, 900), (300, 250))])
+def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, box):
+    """Resampling only the region kept gives the pixels of resizing all, then cropping."""
+    img = _photo_like(source).convert(mode) if mode != "I;16" else (
+        _photo_like(source).convert("I").point(lambda v: v * 200).convert("I;16"))
+    fill = ResizeToFill(*box, anchor=anchor)
+    boxes = []
+    original = Image.Image.resize
+
+    def recording(self, size, resample=None, box=None, reducing_gap=None):
+        boxes.append(box not in (None, (0, 0, *self.size)))  # a region, not the whole image
+        return original(self, size, resample, box, reducing_gap)
+
+    monkeypatch.setattr(Image.Image, "resize", recording)
+    ours = fill.process(img)
+    monkeypatch.setattr(Image.Image, "resize", original)
+    theirs = Crop(*box, anchor=anchor).process(ResizeToCover(*box).process(img))
+    assert ours.size == theirs.size and ours.mode == theirs.mode
+    if mode == "I;16":
+        assert ours.tobytes() == theirs.tobytes()
+    else:
+        difference = ImageStat.Stat(ImageChops.difference(ours.convert("RGBA"),
+                                                          theirs.convert("RGBA"))).mean
+        assert max(difference) < 0.05
+    covered = ResizeToCover(*box).output_size(source)
+    shrink = max(s / c for s, c in zip(source, covered, strict=True))
+    boxed = mode in ("RGB", "RGBA", "L", "LA", "CMYK") and shrink < 3
+    assert any(boxes) == boxed
