@@ -214,24 +214,35 @@ class _SharedDecode:
         self.processor_lists = processor_lists
         self.limits: Limits | None = None
         self.image: Image.Image | None = None
+        # Set when the decode was drafted: the source's stored size and orientation, and the
+        # scale it was decoded at.
+        self.drafted: tuple[Size, int | None, int] | None = None
 
     def serves(self, source: Any, name: str | None, limits: Limits) -> bool:
         return source_key(source, name) == self.key and self.limits in (None, limits)
 
-    def open(self, source: Any, limits: Limits) -> Image.Image:
-        """A copy of the decoded source, decoding it on first use."""
+    def _draft(self, img: Image.Image) -> Size | None:
+        wanted = shared_draft_size(self.processor_lists, img.size, exif_orientation(img))
+        if wanted is not None:
+            scale = jpeg_draft_scale(img.size, wanted)
+            self.drafted = (img.size, exif_orientation(img), scale)
+        return wanted
+
+    def open(self, source: Any, processors: list[Any], limits: Limits) -> Image.Image:
+        """The decoded source (decoding it on first use) as ``processors`` would have had it
+        decoded alone: a copy, or, where they need less than the most demanding spec of the
+        block, reduced to the scale they would have been drafted at."""
         if self.image is None:
-            self.image = open_image(
-                source,
-                name=self.name,
-                limits=limits,
-                draft=lambda img: shared_draft_size(
-                    self.processor_lists, img.size, exif_orientation(img)
-                ),
-            )
+            self.image = open_image(source, name=self.name, limits=limits, draft=self._draft)
             self.limits = limits
-        copy = self.image.copy()
-        copy.format = self.image.format  # what the output format defaults to
+        image = self.image
+        factor = 1
+        if self.drafted is not None:
+            size, orientation, scale = self.drafted
+            factor = _own_scale(processors, size, orientation) // scale
+        # reduce() halves as the DCT does (rounding up), so the sizes are the drafted ones.
+        copy = image.reduce(factor) if factor > 1 else image.copy()
+        copy.format = image.format  # what the output format defaults to
         return copy
 
 
@@ -270,7 +281,7 @@ def _open_source(
     it belongs to, else decoded at the scale its own processors need."""
     shared = _shared_decode.get()
     if shared is not None and shared.serves(source, name, limits):
-        return shared.open(source, limits)
+        return shared.open(source, processors, limits)
     return open_image(
         source,
         name=name,

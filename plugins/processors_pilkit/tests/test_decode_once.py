@@ -68,7 +68,11 @@ def generate_all(specs, source) -> list[Image.Image]:
     return [Image.open(io.BytesIO(spec.generate().getvalue())) for spec in specs]
 
 
-def test_specs_of_one_source_decode_it_once(photo, decodes):
+def test_specs_of_one_source_decode_it_once(photo, decodes, monkeypatch):
+    given = []  # the size of the image each ResizeToFill gets
+    original = ResizeToFill.process
+    monkeypatch.setattr(ResizeToFill, "process", lambda self, img: given.append(img.size)
+                        or original(self, img))
     alone = generate_all([cls(source=str(photo)) for cls in SPECS], photo)
     assert len(decodes) == 3
     decodes.clear()
@@ -76,8 +80,10 @@ def test_specs_of_one_source_decode_it_once(photo, decodes):
     specs = [cls(source=str(photo)) for cls in SPECS]
     with decode_once(specs):
         together = generate_all(specs, photo)
-    # One decode, at the scale the most demanding spec needs (1/2 for 400 px from 1600 px).
+    # One decode, at the scale the most demanding spec needs (1/2 for 400 px from 1600 px);
+    # the crop to 120x90, drafted at 1/4 alone, gets that decode reduced to 1/4.
     assert decodes == [(800, 600)]
+    assert given == [(400, 300), (400, 300)]
     for one, other in zip(alone, together, strict=True):
         assert one.size == other.size and one.format == other.format
         difference = ImageStat.Stat(ImageChops.difference(one.convert("RGB"),
