@@ -50,6 +50,8 @@ REQUIREMENTS = {
 }
 SECTIONS = ["throughput", "rss", "django", "generateimages"]
 RSS_SOURCE = "coffee-24mp.jpg"
+TWO_SPECS_SOURCES = 60
+TWO_SPECS_IDS = "benchapp:bench_thumbnail,benchapp:bench_display"
 PATHS_SOURCE = "coffee-2mp.jpg"
 
 IMPLS = [  # (key, label, environment, worker arguments before the workload)
@@ -307,6 +309,20 @@ def run_generateimages(corpus: list[dict], rounds: int, results: dict, notes: di
         except RuntimeError as exc:
             log(str(exc))
             section[key] = {"error": str(exc)}
+    # Two specs of every source (a 300 px crop and a 1024 px fit): each source is decoded once
+    # for both by this project. Fewer sources, one process each, the Pillow engine.
+    two = results.setdefault("generateimages_two_specs", {})
+    extra = {"BENCH_SOURCES": str(TWO_SPECS_SOURCES), "BENCH_GENERATE_IDS": TWO_SPECS_IDS}
+    for key, env in (("imagekit", "imagekit"), ("pillow", "ik")):
+        if env == "ik" and not notes["django_app"]:
+            continue
+        log(f"generateimages, {TWO_SPECS_SOURCES} sources x 2 specs, in {env}")
+        arguments = ["django_paths.py", "generateimages", str(rounds), "1", *sources]
+        try:
+            two[key] = worker(env, arguments, extra)
+        except RuntimeError as exc:
+            log(str(exc))
+            two[key] = {"error": str(exc)}
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -426,6 +442,28 @@ def table_rows(results: dict) -> list[list[str]]:
                 fmt(vips, ".2f"),
                 fmt(ratio(reference, pillow), ".1f", "x faster"),
                 fmt(ratio(reference, vips), ".1f", "x faster"),
+                "",
+                "",
+            ]
+        )
+    two = results.get("generateimages_two_specs", {})
+
+    def two_seconds(key: str) -> float | None:
+        seconds = two.get(key, {}).get("seconds", {})
+        values = next(iter(seconds.values()), None)
+        return statistics.median(values) if values else None
+
+    if two:
+        reference, pillow = two_seconds("imagekit"), two_seconds("pillow")
+        rows.append(
+            [
+                f"generateimages, {TWO_SPECS_SOURCES} x 12 MP sources x 2 specs "
+                "(fill 300 + fit 1024, --jobs 1): s",
+                fmt(reference, ".2f"),
+                fmt(pillow, ".2f"),
+                "",
+                fmt(ratio(reference, pillow), ".1f", "x faster"),
+                "",
                 "",
                 "",
             ]

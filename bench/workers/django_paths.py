@@ -7,6 +7,9 @@ SQLite and media in a temporary directory, and a LocMemCache as ``IMAGEKIT_CACHE
     python django_paths.py paths LOOPS IMAGE
     python django_paths.py generateimages ROUNDS JOBS IMAGE...   (JOBS: comma list, e.g. 1,2)
 
+(``BENCH_SOURCES`` sets how many uploads, 200 by default; ``BENCH_GENERATE_IDS``, a comma list,
+which generator ids the command is given, ``benchapp:bench_thumbnail`` by default.)
+
 ``paths`` reports microseconds per warm ``instance.thumbnail.url``, per warm
 ``{% thumbnail '100x100' src %}`` render and, for comparison, per plain ``ImageField.url``
 and per ``{{ src.url }}`` render. ``generateimages`` times the command over 200 uploads
@@ -58,7 +61,8 @@ from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command, load_command_class  # noqa: E402
 from django.template import Context, Template  # noqa: E402
 
-SOURCES = 200
+SOURCES = int(os.environ.get("BENCH_SOURCES") or 200)
+GENERATE_IDS = (os.environ.get("BENCH_GENERATE_IDS") or "benchapp:bench_thumbnail").split(",")
 
 
 def per_call_us(statement, loops: int, repeat: int = 5) -> float:
@@ -115,7 +119,7 @@ def generateimages(rounds: int, jobs: list[int], images: list[str]) -> dict:
         for _ in range(rounds):
             shutil.rmtree(MEDIA / "CACHE", ignore_errors=True)
             caches["imagekit"].clear()
-            arguments = ["generateimages", "benchapp:bench_thumbnail"]
+            arguments = ["generateimages", *GENERATE_IDS]
             if job_count:
                 arguments.append(f"--jobs={job_count}")
             start = time.perf_counter()
@@ -126,6 +130,7 @@ def generateimages(rounds: int, jobs: list[int], images: list[str]) -> dict:
     )
     return {
         "sources": SOURCES,
+        "ids": GENERATE_IDS,
         "generated": generated,
         "jobs_supported": jobs_supported,
         "seconds": runs,

@@ -9,7 +9,7 @@ from django.db import models
 
 from imagekit import ImageSpec, register
 from imagekit.models import ImageSpecField
-from imagekit.processors import ResizeToFill
+from imagekit.processors import ResizeToFill, ResizeToFit
 
 
 class BenchThumbnail(ImageSpec):
@@ -22,7 +22,14 @@ class BenchThumbnail(ImageSpec):
     engine = os.environ.get("BENCH_ENGINE") or None
 
 
+class BenchDisplay(BenchThumbnail):
+    """A second spec of every upload, for the run that makes two per source."""
+
+    processors = [ResizeToFit(1024, 1024)]
+
+
 register.generator("benchapp:bench_thumbnail", BenchThumbnail)
+register.generator("benchapp:bench_display", BenchDisplay)
 
 
 class Photo(models.Model):
@@ -38,6 +45,7 @@ class Photo(models.Model):
 class Upload(models.Model):
     original = models.ImageField(upload_to="uploads")
     bench_thumbnail = ImageSpecField(source="original", id="benchapp:bench_thumbnail")
+    bench_display = ImageSpecField(source="original", id="benchapp:bench_display")
 
     class Meta:
         app_label = "benchapp"
