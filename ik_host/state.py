@@ -46,7 +46,6 @@ _STATES = {state.value: state for state in CacheFileState}
 
 
 @functools.lru_cache(maxsize=8192)
-@functools.lru_cache(maxsize=4096)  # asked on every access of the same few files
 def state_key(prefix: str, name: str) -> str:
     """A cache key for a cache file's state, valid for memcached and Redis whatever the name.
 
