@@ -210,3 +210,18 @@ def test_each_render_gets_its_own_cache_file_object():
     assert two.read(2) == b"\xff\xd8"
     one.close()
     two.close()
+
+
+def test_specs_that_read_their_model_are_built_for_each_render():
+    from ik_testproject.testapp.models import SizedProfile  # noqa: PLC0415
+
+    profile = SizedProfile(thumbnail_width=30, thumbnail_height=20)
+    profile.avatar.save("kept-sized.jpg", image_content("kept-sized.jpg", size=(400, 300)))
+    template = Template(
+        "{% load imagekit %}{% generateimage 'myapp:profile:avatar_thumbnail' source=src %}"
+    )
+    first = template.render(Context({"src": SizedProfile.objects.get().avatar}))
+    SizedProfile.objects.update(thumbnail_width=40, thumbnail_height=10)
+    second = template.render(Context({"src": SizedProfile.objects.get().avatar}))
+    assert 'width="30" height="20"' in first
+    assert 'width="40" height="10"' in second  # the same file, a new shape: a new cache file

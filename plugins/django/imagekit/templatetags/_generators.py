@@ -28,7 +28,10 @@ def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
         return ImageCacheFile(generator_registry.get(generator_id, **kwargs))
     kept = _KEPT.get(key)
     if kept is None:
-        kept = ImageCacheFile(generator_registry.get(generator_id, **kwargs))
+        file = ImageCacheFile(generator_registry.get(generator_id, **kwargs))
+        if not _shaped_by_arguments(file.generator):
+            return file
+        kept = file
         kept.resolve()
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
@@ -36,10 +39,18 @@ def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
     return kept.copy()
 
 
+def _shaped_by_arguments(generator: Any) -> bool:
+    """Whether the generator's output (so its file's name) follows from its class and
+    arguments alone: not a spec that reads its source's model instance ("specs that
+    change"), which must be built, and named, for each instance."""
+    hash_key = getattr(generator, "hash_key", None)
+    return hash_key is not None and hash_key() is not None
+
+
 # Cache files kept by ``cache_file``, with their keys; cleared whole when full, since a site
 # renders far fewer distinct thumbnails between two clears than this holds.
 _KEPT: dict[Hashable, ImageCacheFile] = {}
-_KEPT_MAX = 4096
+_KEPT_MAX = 1024
 
 
 def forget_tag_files() -> None:
