@@ -218,14 +218,9 @@ def _source_groups(payloads: Iterable[Entry]) -> list[list[Entry]]:
     return list(groups.values())
 
 
-def by_source(payloads: Iterable[Entry]) -> list[Entry]:
-    """The payloads with each source's specs next to each other, in order of first appearance."""
-    return [entry for group in _source_groups(payloads) for entry in group]
-
-
 def chunks(entries: list[Entry], jobs: int) -> Iterator[list[Entry]]:
-    """``entries`` (in ``by_source`` order) in chunks that keep each source's specs together,
-    so a worker decodes each source once."""
+    """``entries`` grouped by source, in chunks that keep each source's specs together, so a
+    worker decodes each source once."""
     # Small enough to share the work out evenly and keep the progress bar moving, big enough
     # that sending a chunk costs little next to generating it.
     size = max(1, min(16, len(entries) // (jobs * 4)))
@@ -269,7 +264,7 @@ def run_parallel(
         ) as pool:
             pending: set[Future[list[tuple[int, Outcome]]]] = {
                 pool.submit(run_chunk, chunk, force, with_traceback)
-                for chunk in chunks(by_source(payloads), jobs)
+                for chunk in chunks(payloads, jobs)
             }
             try:
                 while pending:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 
 from ik_host.config import get_config
+from ik_host.pipeline import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
 from imagekit.templatetags._sizes import max_size, scale
@@ -62,16 +63,16 @@ def forget_tag_files() -> None:
 def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
     """What decides the cache file a tag gets, or None when it cannot be told cheaply.
 
-    The source counts by its storage and name, as the cache file's name does; the
-    configuration and the registered generator by identity, so a settings change or a
-    generator registered anew is a new key.
+    The source is a stored file, counted by ``ik_host.pipeline.source_key`` (its storage and
+    name, as the cache file's name does); the configuration and the registered generator by
+    identity, so a settings change or a generator registered anew is a new key.
     """
     arguments = []
     for name, value in kwargs.items():
         if name == "source":
             if not isinstance(value, FieldFile) or not value.name:
                 return None
-            value = (FieldFile, value.storage, value.name)
+            value = source_key(value, value.name)
         arguments.append((name, value))
     key = (get_config(), generator_registry.get_class(generator_id), generator_id, *arguments)
     try:
