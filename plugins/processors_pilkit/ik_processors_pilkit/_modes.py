@@ -19,6 +19,8 @@ from typing import Any
 
 from PIL import Image, ImageColor
 
+from ik_host.pipeline import source_box
+
 RGBA = tuple[int, int, int, int]
 ColorLike = str | int | Sequence[int] | None
 
@@ -99,8 +101,10 @@ def resample(
     Pillow resizes LA and RGBA with premultiplied alpha and handles I;16, I and F natively, so
     those need nothing; palette images are resampled in RGB(A) (see ``expand_transparency``).
     """
-    if box is None and tuple(img.size) == tuple(size):
-        return img
+    if box is None:
+        if tuple(img.size) == tuple(size):
+            return img
+        box = source_box(img)  # all of it, unless a drafted decode (see there)
     source = img
     img = expand_transparency(img)
     if img.mode == "1":

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from ik_host.pipeline import OTHER, RESCALE
+from ik_host.pipeline import OTHER, RESCALE, source_box
 from ik_processors_pilkit._geometry import (
     Size,
     anchor_offset,
@@ -157,7 +157,8 @@ class ResizeToFill(_CoverThenCrop):
     def process(self, img: Image.Image) -> Image.Image:
         cover, crop = self._steps()
         covered = cover.output_size(img.size)
-        scale_x, scale_y = img.width / covered[0], img.height / covered[1]
+        x0, y0, x1, y1 = source_box(img)
+        scale_x, scale_y = (x1 - x0) / covered[0], (y1 - y0) / covered[1]
         shrink = max(scale_x, scale_y)
         if covered == tuple(img.size) or shrink >= BOX_BELOW or img.mode not in BOX_MODES:
             return super().process(img)
@@ -167,7 +168,9 @@ class ResizeToFill(_CoverThenCrop):
         # that would be cut away. Not where resample() would reduce() first, whose grid a
         # box would shift, nor in modes resampled through another or (I;16) otherwise in a box.
         left, top, right, bottom = crop.box(covered)
-        region = (left * scale_x, top * scale_y, right * scale_x, bottom * scale_y)
+        region = (
+            x0 + left * scale_x, y0 + top * scale_y, x0 + right * scale_x, y0 + bottom * scale_y
+        )
         return resample(img, (right - left, bottom - top), box=region)
 
 
