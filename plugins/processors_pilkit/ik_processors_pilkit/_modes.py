@@ -94,9 +94,10 @@ def resample(
     img: Image.Image,
     size: tuple[int, int],
     box: tuple[float, float, float, float] | None = None,
+    reduce: bool = True,
 ) -> Image.Image:
     """``img`` (or its region ``box``) resized to ``size`` with LANCZOS, in its own mode
-    wherever that is meaningful.
+    wherever that is meaningful; ``reduce=False`` never reduces by whole factors first.
 
     Pillow resizes LA and RGBA with premultiplied alpha and handles I;16, I and F natively, so
     those need nothing; palette images are resampled in RGB(A) (see ``expand_transparency``).
@@ -116,7 +117,7 @@ def resample(
     # before the Lanczos to 1024 px: 0.4 the time of a fair resample, 0.5 grey levels from it
     # at most on the benchmark's photos (at 2.0 it is not halved). Pillow's reduce() has no
     # I;16 implementation.
-    gap = None if img.mode.startswith("I;16") else 1.5
+    gap = None if not reduce or img.mode.startswith("I;16") else 1.5
     return carry_icc(source, img.resize(size, LANCZOS, box=box, reducing_gap=gap))
 
 

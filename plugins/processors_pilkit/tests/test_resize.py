@@ -17,6 +17,8 @@ from ik_processors_pilkit import (
     SmartResize,
     Thumbnail,
 )
+from ik_processors_pilkit._modes import resample
+from ik_processors_pilkit.resize import BOX_BELOW, BOX_MODES
 
 
 def rgb(size: tuple[int, int]) -> Image.Image:
@@ -220,7 +222,8 @@ def _photo_like(size: tuple[int, int]) -> Image.Image:
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "LA", "CMYK", "I;16", "P", "1"])
 @pytest.mark.parametrize("anchor", [None, Anchor.TOP_LEFT, Anchor.BOTTOM_RIGHT, (0.3, 0.8)])
 @pytest.mark.parametrize(("source", "box"), [((1061, 707), (300, 300)), ((500, 900), (240, 300)),
-                                             ((120, 90), (200, 200)), ((2000, 900), (300, 250))])
+                                             ((120, 90), (200, 200)), ((2000, 900), (300, 250)),
+                                             ((3000, 1200), (300, 250))])
 def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, box):
     """Resampling only the region kept gives the pixels of resizing all, then cropping."""
     img = _photo_like(source).convert(mode) if mode != "I;16" else (
@@ -236,7 +239,11 @@ def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, bo
     monkeypatch.setattr(Image.Image, "resize", recording)
     ours = fill.process(img)
     monkeypatch.setattr(Image.Image, "resize", original)
-    theirs = Crop(*box, anchor=anchor).process(ResizeToCover(*box).process(img))
+    covered = ResizeToCover(*box).output_size(source)
+    shrink = max(s / c for s, c in zip(source, covered, strict=True))
+    boxed = mode in BOX_MODES and shrink < BOX_BELOW
+    # Boxed, nothing is reduced first: compare with a cover that reduces nothing either.
+    theirs = Crop(*box, anchor=anchor).process(resample(img, covered, reduce=not boxed))
     assert ours.size == theirs.size and ours.mode == theirs.mode
     if mode == "I;16":
         assert ours.tobytes() == theirs.tobytes()
@@ -244,7 +251,20 @@ def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, bo
         difference = ImageStat.Stat(ImageChops.difference(ours.convert("RGBA"),
                                                           theirs.convert("RGBA"))).mean
         assert max(difference) < 0.05
-    covered = ResizeToCover(*box).output_size(source)
-    shrink = max(s / c for s, c in zip(source, covered, strict=True))
-    boxed = mode in ("RGB", "RGBA", "L", "LA", "CMYK") and shrink < 3
     assert any(boxes) == boxed
+
+
+@pytest.mark.parametrize(("source", "reduced"), [((1500, 1000), False), ((3000, 2000), True)])
+def test_resize_to_fill_reduces_first_only_from_four_times_the_size(monkeypatch, source, reduced):
+    """A drafted 24 MP photo (1500x1000 at 1/4) to a 300 px crop shrinks 3.3x: reducing it by
+    whole factors first moved it 0.5 grey levels from a fair resample, for little time."""
+    img, gaps = _photo_like(source), []
+    original = Image.Image.resize
+
+    def recording(self, size, resample=None, box=None, reducing_gap=None):
+        gaps.append(reducing_gap)
+        return original(self, size, resample, box, reducing_gap)
+
+    monkeypatch.setattr(Image.Image, "resize", recording)
+    ResizeToFill(300, 300).process(img)
+    assert (gaps[0] is not None) == reduced
