@@ -38,7 +38,16 @@ class Config:
     # Seconds a generation may hold its lock before another process may take over.
     lock_timeout: float = 60
     limits: Limits = DEFAULT_LIMITS
+    # Threads one image's resample may use (the Pillow engine); None: the cores, at most 4.
+    image_threads: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        threads = self.image_threads
+        if threads is not None and (type(threads) is not int or threads < 1):
+            raise ValueError(
+                f"image_threads = {threads!r}: a number of threads (1 or more) or None"
+            )
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)

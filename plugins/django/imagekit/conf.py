@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "IMAGEKIT_SPEC_CACHEFILE_NAMER": "imagekit.cachefiles.namers.source_name_as_path",
     # The image engine of specs that do not name one: "pillow", or "vips" (ik-processors-vips).
     "IMAGEKIT_DEFAULT_ENGINE": "pillow",
+    # Threads one image's resample may use (Pillow engine); None: the usable cores, at most 4.
+    "IMAGEKIT_IMAGE_THREADS": None,
     # The largest source accepted, checked before decoding (see ik_host.imageio.Limits for why
     # these defaults); None removes a limit. A spec's own ``limits`` replaces all three.
     "IMAGEKIT_MAX_SOURCE_PIXELS": DEFAULT_LIMITS.max_pixels,

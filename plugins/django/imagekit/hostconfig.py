@@ -34,6 +34,7 @@ def build_config() -> Config:
         namer=settings.IMAGEKIT_CACHEFILE_NAMER,
         spec_namer=settings.IMAGEKIT_SPEC_CACHEFILE_NAMER,
         engine=settings.IMAGEKIT_DEFAULT_ENGINE,
+        image_threads=settings.IMAGEKIT_IMAGE_THREADS,
         storage=get_storage(),
         state_cache=LayeredStateCache(get_cache()),
         cache_prefix=settings.IMAGEKIT_CACHE_PREFIX,

@@ -85,6 +85,7 @@ def test_every_documented_setting_has_its_default():
         settings.IMAGEKIT_SPEC_CACHEFILE_NAMER == "imagekit.cachefiles.namers.source_name_as_path"
     )
     assert settings.IMAGEKIT_DEFAULT_ENGINE == "pillow"
+    assert settings.IMAGEKIT_IMAGE_THREADS is None
     assert set(DEFAULTS) == {name for name in dir(settings)}
     assert settings.MEDIA_URL == "/media/"  # other names are Django's
 
@@ -304,6 +305,17 @@ def test_the_default_engine_is_a_setting():
     [(check_id, message, _hint)] = check_ids(IMAGEKIT_DEFAULT_ENGINE="turbo")
     assert check_id == "imagekit.E001"
     assert message.startswith("IMAGEKIT_DEFAULT_ENGINE = 'turbo': ") and "'pillow'" in message
+
+
+def test_image_threads_is_a_setting():
+    assert get_config().image_threads is None
+    with override_settings(IMAGEKIT_IMAGE_THREADS=1):
+        assert get_config().image_threads == 1
+    for wrong in (0, "2", 1.5):
+        with override_settings(IMAGEKIT_IMAGE_THREADS=wrong), pytest.raises(
+            ValueError, match=rf"image_threads = {wrong!r}: a number of threads"
+        ):
+            get_config()
 
 
 def test_checks_pass_on_valid_settings():

@@ -20,6 +20,7 @@ from typing import Any
 from PIL import Image, ImageColor
 
 from ik_host.pipeline import source_box
+from ik_processors_pilkit import _strips as strips
 
 RGBA = tuple[int, int, int, int]
 ColorLike = str | int | Sequence[int] | None
@@ -118,7 +119,11 @@ def resample(
     # at most on the benchmark's photos (at 2.0 it is not halved). Pillow's reduce() has no
     # I;16 implementation.
     gap = None if not reduce or img.mode.startswith("I;16") else 1.5
-    return carry_icc(source, img.resize(size, LANCZOS, box=box, reducing_gap=gap))
+    if gap is not None and max(
+        (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]
+    ) >= 2 * gap:  # Pillow reduces by a whole factor first
+        return carry_icc(source, img.resize(size, LANCZOS, box=box, reducing_gap=gap))
+    return carry_icc(source, strips.resize(img, size, LANCZOS, box))
 
 
 def profile_fits(icc: bytes, mode: str) -> bool:

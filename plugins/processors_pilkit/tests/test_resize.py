@@ -17,6 +17,7 @@ from ik_processors_pilkit import (
     SmartResize,
     Thumbnail,
 )
+from ik_processors_pilkit import resize as resize_module
 from ik_processors_pilkit._modes import resample
 from ik_processors_pilkit.resize import BOX_BELOW, BOX_MODES
 
@@ -230,15 +231,14 @@ def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, bo
         _photo_like(source).convert("I").point(lambda v: v * 200).convert("I;16"))
     fill = ResizeToFill(*box, anchor=anchor)
     boxes = []
-    original = Image.Image.resize
 
-    def recording(self, size, resample=None, box=None, reducing_gap=None):
-        boxes.append(box not in (None, (0, 0, *self.size)))  # a region, not the whole image
-        return original(self, size, resample, box, reducing_gap)
+    def recording(img, size, box=None, reduce=True):
+        boxes.append(box is not None)  # a region, not the whole image
+        return resample(img, size, box=box, reduce=reduce)
 
-    monkeypatch.setattr(Image.Image, "resize", recording)
+    monkeypatch.setattr(resize_module, "resample", recording)
     ours = fill.process(img)
-    monkeypatch.setattr(Image.Image, "resize", original)
+    monkeypatch.undo()
     covered = ResizeToCover(*box).output_size(source)
     shrink = max(s / c for s, c in zip(source, covered, strict=True))
     boxed = mode in BOX_MODES and shrink < BOX_BELOW
