@@ -27,13 +27,15 @@ from ik_host.imageio import (
 )
 
 # Decode at no less than this multiple of what the first processor needs (per side), so the
-# final resample still has real detail to work from...
-DRAFT_MARGIN = 2
+# final resample still has real detail to work from: 0.2-0.4 grey levels from a full decode
+# on the benchmark photos at 1.9-2.4 (a 3:2 2 MP photo halved for a 300 px crop keeps 1.93),
+# 0.4-0.75 at 1.67, up to 1.5 at 1.2...
+DRAFT_MARGIN = 1.9
 # ...unless that decode would still be larger than this many pixels: then the next smaller
 # scale is taken if it keeps ``DRAFT_MARGIN_LARGE``. This bounds the memory of camera-size
 # sources (a 24 MP photo to 1024 px decodes at 1/4, 4x less than at 1/2) and speeds them up,
-# at most 1.3 grey levels from a full decode on the benchmark photos, where dropping the margin
-# to 1.4 for small outputs too costs up to 3.3 (a 2 MP photo to a 300 px crop).
+# at most 0.5 grey levels from a full decode on the benchmark photos: a large decode at a
+# small margin still holds many pixels of detail.
 DRAFT_LARGE_PIXELS = 4_000_000
 DRAFT_MARGIN_LARGE = 1.4
 

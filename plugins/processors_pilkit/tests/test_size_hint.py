@@ -208,12 +208,13 @@ def test_orientation_decides_the_hint_through_an_automatic_turn():
     assert jpeg_draft_scale((1200, 800), (300, 200)) == 4
 
 
-def test_draft_scale_keeps_twice_what_is_needed():
+def test_draft_scale_keeps_nearly_twice_what_is_needed():
     assert draft_scale((4243, 2828), (1024, 683)) == 2
     assert draft_scale((4000, 3000), (300, 225)) == 4
     assert draft_scale((4000, 3000), (240, 180)) == 8
-    assert draft_scale((2000, 1500), (1024, 768)) == 1  # 1000 < 2 x 1024: decoded in full
-    assert draft_scale((1500, 1000), (450, 300)) == 1  # 750 < 2 x 450
+    assert draft_scale((2000, 1500), (1024, 768)) == 1  # 1000 < 1.9 x 1024: decoded in full
+    assert draft_scale((1500, 1000), (450, 300)) == 1  # 750 < 1.9 x 450
+    assert draft_scale((1733, 1155), (450, 300)) == 2  # 578 >= 1.9 x 300, though < 2 x 300
 
 
 def test_draft_scale_keeps_less_margin_when_the_decode_would_be_large():
