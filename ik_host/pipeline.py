@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from fractions import Fraction
 from typing import Any
 
 from PIL import Image
@@ -324,6 +325,20 @@ def source_box(img: Image.Image) -> Box:
     if drafted is not None and drafted[0] is img:
         return drafted[1]
     return (0.0, 0.0, float(img.width), float(img.height))
+
+
+def source_extent(img: Image.Image) -> tuple[int | Fraction, int | Fraction]:
+    """The size, in ``img``'s pixels, of the source ``img`` shows: ``img.size``, except for a
+    drafted decode (see ``source_box``), whose source is a fraction of a pixel smaller.
+
+    Exact fractions, so that a size computed from it in integer arithmetic (a cover, a fit:
+    ``ik_processors_pilkit._geometry``) is the one computed from the source itself; from the
+    rounded-up decode, a cover can come out a pixel wider and move a crop by a pixel.
+    """
+    x0, y0, x1, y1 = source_box(img)
+    if (x0, y0, x1, y1) == (0, 0, img.width, img.height):
+        return img.size
+    return (Fraction(x1 - x0), Fraction(y1 - y0))
 
 
 def _scaled_box(size: Size, scale: int) -> Box:

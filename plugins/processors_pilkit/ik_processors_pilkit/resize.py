@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from ik_host.pipeline import OTHER, RESCALE, source_box
+from ik_host.pipeline import OTHER, RESCALE, source_box, source_extent
 from ik_processors_pilkit._geometry import (
     Size,
     anchor_offset,
@@ -92,7 +92,7 @@ class ResizeToCover:
         return covering
 
     def process(self, img: Image.Image) -> Image.Image:
-        return resample(img, self.output_size(img.size))
+        return resample(img, self.output_size(source_extent(img)))
 
     def size_hint(self, source_size: Size) -> Size | None:
         needed = cover_size(source_size, self.width, self.height)
@@ -119,7 +119,7 @@ class _CoverThenCrop:
 
     def process(self, img: Image.Image) -> Image.Image:
         cover, crop = self._steps()
-        return crop.process(cover.process(img))
+        return crop.process(resample(img, cover.output_size(source_extent(img))))
 
     def size_hint(self, source_size: Size) -> Size | None:
         needed = cover_size(source_size, self.width, self.height)
@@ -158,7 +158,7 @@ class ResizeToFill(_CoverThenCrop):
 
     def process(self, img: Image.Image) -> Image.Image:
         cover, crop = self._steps()
-        covered = cover.output_size(img.size)
+        covered = cover.output_size(source_extent(img))
         x0, y0, x1, y1 = source_box(img)
         scale_x, scale_y = (x1 - x0) / covered[0], (y1 - y0) / covered[1]
         shrink = max(scale_x, scale_y)
@@ -340,7 +340,7 @@ class ResizeToFit:
         return (self.width or fitted[0], self.height or fitted[1])
 
     def process(self, img: Image.Image) -> Image.Image:
-        img = resample(img, self.fitted_size(img.size))
+        img = resample(img, self.fitted_size(source_extent(img)))
         if self.mat_color is None:
             return img
         width, height = self.output_size(img.size)

@@ -129,3 +129,23 @@ def test_upright_box_moves_a_region_as_exif_transpose_moves_its_pixels(orientati
 
 def test_upright_box_of_an_unknown_orientation_is_unknown():
     assert upright_box((0.0, 0.0, 1.0, 1.0), (1, 1), None) is None
+
+
+@pytest.mark.parametrize(
+    ("processor", "size", "drafted_size"),
+    [
+        (ResizeToFill(300, 300), (1732, 1155), (866, 578)),
+        (ResizeToFit(300, 300, mat_color="white"), (1700, 1107), (850, 554)),
+    ],
+    ids=["fill", "fit-in-a-mat"],
+)
+def test_sizes_inside_a_drafted_pipeline_are_those_of_the_source(processor, size, drafted_size):
+    """Sizes computed from the rounded-up decode can differ from the source's by a pixel:
+    covered from 866x578, a 300 px crop would come from 449x300, not 450x300, a pixel to the
+    left; fitted from 850x554, 300x196 would sit in its mat where 300x195 should."""
+    data = jpeg(lines(size))
+    drafted = open_image(data, draft=lambda img: draft_size([processor], img.size))
+    assert drafted.size == drafted_size
+    full = processor.process(open_image(data))
+    ours = generated(data, [processor])
+    assert difference(ours, full) < 2
