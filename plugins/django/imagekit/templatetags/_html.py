@@ -66,4 +66,12 @@ def output(
     if as_var is not None:
         context[as_var] = file
         return ""
-    return img_tag({**img_attrs(file), **attrs})
+    computed = img_attrs(file)
+    if not attrs:
+        return _plain_img_tag(computed["src"], computed["width"], computed["height"])
+    return img_tag({**computed, **attrs})
+
+
+@functools.lru_cache(maxsize=1024)  # a page renders the same few files over and over
+def _plain_img_tag(src: Any, width: Any, height: Any) -> SafeString:
+    return img_tag({"src": src, "width": width, "height": height})

@@ -104,7 +104,8 @@ class ThumbnailNode(Node):
         )
         width, height = parse_size(self.size.resolve(context))
         keywords = _resolve_all(self.keywords, context)
-        check_options(keywords, "thumbnail")
+        if keywords:
+            check_options(keywords, "thumbnail")
         densities = None
         if self.srcset is not None:
             densities = parse_densities(self.srcset.resolve(context))
