@@ -378,6 +378,21 @@ def table_rows(results: dict) -> list[list[str]]:
                     verdict(ok) + note,
                 ]
             )
+            # The Pillow engine resamples on several cores (IMAGEKIT_IMAGE_THREADS), so its
+            # wall-clock rate and its rate per CPU-second differ: both are shown.
+            cpu = {key: entry.get(f"{group}_cpu") for key, entry in entries.items()}
+            rows.append(
+                [
+                    "  same, images per CPU-second",
+                    fmt(cpu["imagekit"], ".2f"),
+                    fmt(cpu["pillow"], ".2f"),
+                    fmt(cpu["vips"], ".2f"),
+                    fmt(entries["pillow"].get(f"{group}_cpu_ratio"), ".1f", "x"),
+                    fmt(entries["vips"].get(f"{group}_cpu_ratio"), ".1f", "x"),
+                    "",
+                    "",
+                ]
+            )
     rss = results.get("rss", {})
     for workload in ("fill300", "fit1024"):
         values = {key: rss.get(workload, {}).get(key, {}).get("delta_mib") for key, *_ in IMPLS}
