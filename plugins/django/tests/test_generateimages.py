@@ -23,9 +23,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 from PIL import Image
 
 from ik_host.cli import plugin_report
+from ik_host.config import get_config, set_config, usable_cores
 from ik_testproject.asyncapp.models import AsyncPhoto
 from ik_testproject.images import image_bytes, image_content
 from ik_testproject.tagapp.models import GenOther, GenPhoto
@@ -358,12 +360,13 @@ def test_progress_lines_in_place():
 
 
 class RecordPid:
-    """Leaves the id of the process that ran it in MEDIA_ROOT/pids."""
+    """Leaves the id of the process that ran it in MEDIA_ROOT/pids, holding the number of
+    threads an image's resample may use there."""
 
     def process(self, img):
         pids = Path(settings.MEDIA_ROOT) / "pids"
         pids.mkdir(exist_ok=True)
-        (pids / str(os.getpid())).touch()
+        (pids / str(os.getpid())).write_text(str(get_config().image_threads))
         return img
 
 
@@ -401,6 +404,9 @@ def test_jobs_generate_in_that_many_worker_processes(pid_spec):
     assert err.startswith(f"FAILED jobs:pids '{name}': cannot use '{name}' as a source image")
     pids = {int(path.name) for path in (Path(settings.MEDIA_ROOT) / "pids").iterdir()}
     assert len(pids) == 2 and os.getpid() not in pids
+    # Each worker resamples on its share of the cores.
+    share = str(max(1, usable_cores() // 2))
+    assert {path.read_text() for path in (Path(settings.MEDIA_ROOT) / "pids").iterdir()} == {share}
     for photo in photos:
         file = ImageCacheFile(PidSpec(source=photo.image))
         with default_storage.open(file.name) as handle:
@@ -408,6 +414,18 @@ def test_jobs_generate_in_that_many_worker_processes(pid_spec):
 
     out, _, _ = run(pid_spec, "--jobs", "2")
     assert out.splitlines()[-1] == "0 generated, 1 failed, 8 already existed"
+
+
+def test_a_worker_takes_its_share_of_the_cores_unless_the_setting_says():
+    try:
+        jobs.share_cores(1)
+        assert get_config().image_threads == 1
+        set_config(None)
+        with override_settings(IMAGEKIT_IMAGE_THREADS=3):
+            jobs.share_cores(1)
+            assert get_config().image_threads == 3
+    finally:
+        set_config(None)
 
 
 def test_inside_a_transaction_the_work_stays_in_this_process(sources, pid_spec):

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PIL import Image
 
-from ik_host.config import get_config
+from ik_host.config import get_config, usable_cores
 
 Box = tuple[float, float, float, float]
 
@@ -38,11 +38,7 @@ def image_threads() -> int:
     configured = get_config().image_threads
     if configured is not None:
         return configured
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores))
+    return max(1, min(MAX_THREADS, usable_cores()))
 
 
 def resize(img: Image.Image, size: tuple[int, int], resample: int, box: Box) -> Image.Image:

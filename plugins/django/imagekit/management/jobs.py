@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
+from ik_host.config import get_config, set_config, usable_cores
 from ik_host.errors import IKError
 from ik_host.forking import fork_unsafe
 from ik_host.imageio import source_name
@@ -155,11 +156,21 @@ def payload_for(item: Item, force: bool) -> dict[str, Any]:
     }
 
 
-def _init_worker(fresh: bool) -> None:
+def _init_worker(fresh: bool, threads: int) -> None:
     # Ctrl-C is the command's to handle: it lets running chunks finish and stops the rest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if fresh:  # a spawned interpreter: DJANGO_SETTINGS_MODULE came with the environment
         django.setup()
+    share_cores(threads)
+
+
+def share_cores(threads: int) -> None:
+    """Let each image of this worker resample on ``threads`` threads, its share of the cores,
+    unless ``IMAGEKIT_IMAGE_THREADS`` says how many: the workers already keep every core busy,
+    and more threads would only take turns on them."""
+    config = get_config()
+    if config.image_threads is None:
+        set_config(config.replace(image_threads=threads))
 
 
 def run_chunk(
@@ -260,7 +271,10 @@ def run_parallel(
         method = start_method()
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(method == "spawn",)
+            jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(method == "spawn", max(1, usable_cores() // jobs)),
         ) as pool:
             pending: set[Future[list[tuple[int, Outcome]]]] = {
                 pool.submit(run_chunk, chunk, force, with_traceback)
@@ -293,6 +307,7 @@ __all__ = [
     "payload_for",
     "run_chunk",
     "run_parallel",
+    "share_cores",
     "start_method",
     "why_not_parallel",
 ]

@@ -16,13 +16,13 @@ end if any failed.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ik_host.components import get_backend
+from ik_host.config import usable_cores
 from ik_host.forking import fork_unsafe
 from imagekit.management.idpatterns import match_ids
 from imagekit.management.jobs import (
@@ -104,7 +104,7 @@ class Command(BaseCommand):
         elif enqueue:
             self.enqueue(items, force)
         else:
-            self.generate(items, force, jobs or os.cpu_count() or 1)
+            self.generate(items, force, jobs or usable_cores())
         self.report(dry_run, enqueue)
 
     # -- what to make ------------------------------------------------------------------------------
