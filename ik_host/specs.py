@@ -18,6 +18,7 @@ from ik_host.config import get_config
 from ik_host.errors import MissingSource
 from ik_host.hashing import stable_hash
 from ik_host.imageio import source_name
+from ik_host.memo import ClearingMemo
 from ik_host.pipeline import GeneratedImage
 
 # The attributes a spec's hash is made of, besides the source name.
@@ -33,8 +34,7 @@ def _shaped_by_class_attributes(cls: type) -> bool:
 
 
 # (hash_key, source name) -> hash. Holds only keys and strings, never a spec or its source.
-_hash_memo: dict[tuple[Hashable, str | None], str] = {}
-HASH_MEMO_LIMIT = 8192
+_hash_memo: ClearingMemo[str] = ClearingMemo(8192)
 
 
 class ImageSpec:
@@ -82,10 +82,7 @@ class ImageSpec:
     def _memoised_hash(self, memo_key: tuple[Hashable, str | None]) -> str:
         digest = _hash_memo.get(memo_key)
         if digest is None:
-            digest = self.compute_hash()
-            if len(_hash_memo) >= HASH_MEMO_LIMIT:
-                _hash_memo.clear()
-            _hash_memo[memo_key] = digest
+            digest = _hash_memo.keep(memo_key, self.compute_hash())
         return digest
 
     def compute_hash(self) -> str:

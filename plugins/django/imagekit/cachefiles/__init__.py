@@ -19,6 +19,7 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from ik_host.cachefile import CacheFile
 from ik_host.errors import MissingSource
+from ik_host.memo import ClearingMemo
 from imagekit.registry import generator_registry
 from imagekit.signals import content_required, existence_required
 
@@ -123,9 +124,8 @@ def writes_in_place(storage: Any) -> bool:
 
 
 # URLs of FileSystemStorage files, by (base_url, name): Django's url() quotes and joins on
-# every call, which costs as much as the rest of a warm access. Cleared when it grows large.
-_FILESYSTEM_URLS: dict[tuple[str, str], str] = {}
-_FILESYSTEM_URLS_MAX = 8192
+# every call, which costs as much as the rest of a warm access.
+_FILESYSTEM_URLS: ClearingMemo[str] = ClearingMemo(8192)
 
 
 def has_pure_urls(storage: Any) -> bool:
@@ -142,9 +142,7 @@ def storage_url(storage: Any, name: str) -> str:
     key = (storage.base_url, name)
     url = _FILESYSTEM_URLS.get(key)
     if url is None:
-        if len(_FILESYSTEM_URLS) >= _FILESYSTEM_URLS_MAX:
-            _FILESYSTEM_URLS.clear()
-        url = _FILESYSTEM_URLS[key] = storage.url(name)
+        url = _FILESYSTEM_URLS.keep(key, storage.url(name))
     return url
 
 

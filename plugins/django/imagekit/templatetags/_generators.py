@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 
 from ik_host.config import get_config
+from ik_host.memo import ClearingMemo
 from ik_host.pipeline import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
@@ -32,11 +33,8 @@ def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
         file = ImageCacheFile(generator_registry.get(generator_id, **kwargs))
         if not _shaped_by_arguments(file.generator):
             return file
-        kept = file
-        kept.resolve()
-        if len(_KEPT) >= _KEPT_MAX:
-            _KEPT.clear()
-        _KEPT[key] = kept
+        file.resolve()
+        kept = _KEPT.keep(key, file)
     return kept.copy()
 
 
@@ -48,10 +46,8 @@ def _shaped_by_arguments(generator: Any) -> bool:
     return hash_key is not None and hash_key() is not None
 
 
-# Cache files kept by ``cache_file``, with their keys; cleared whole when full, since a site
-# renders far fewer distinct thumbnails between two clears than this holds.
-_KEPT: dict[Hashable, ImageCacheFile] = {}
-_KEPT_MAX = 1024
+# Cache files kept by ``cache_file``, with their keys.
+_KEPT: ClearingMemo[ImageCacheFile] = ClearingMemo(1024)
 
 
 def forget_tag_files() -> None:

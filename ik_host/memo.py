@@ -1,0 +1,29 @@
+"""A memo that forgets everything at once when full.
+
+The warm path remembers values that are cheap to recompute but computed on every access
+(spec hashes, storage URLs, the tags' cache files). A site uses far fewer distinct ones
+between two clears than a memo holds, so emptying it when full costs a few recomputations and
+needs no bookkeeping per access, unlike a least-recently-used order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+
+class ClearingMemo(dict[Hashable, Value], Generic[Value]):
+    """A dict of at most ``limit`` entries; ``keep`` empties it first when it is full."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key: Hashable, value: Value) -> Value:
+        """Remember ``value`` for ``key`` and return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
