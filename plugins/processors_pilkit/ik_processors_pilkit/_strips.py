@@ -50,9 +50,13 @@ def resize(img: Image.Image, size: tuple[int, int], resample: int, box: Box) -> 
     step = (y1 - y0) / size[1]  # source rows per result row
     cuts = [size[1] * index // threads for index in range(threads + 1)]
     strips = list(itertools.pairwise(cuts))
+    # Pillow resamples LA and RGBA premultiplied, converting the whole image each time it is
+    # asked: once here, not once per strip.
+    premultiplied = _PREMULTIPLIED.get(img.mode)
+    source = img.convert(premultiplied) if premultiplied else img
 
     def strip(top: int, bottom: int) -> Image.Image:
-        return img.resize(
+        return source.resize(
             (size[0], bottom - top), resample, box=(x0, y0 + top * step, x1, y0 + bottom * step)
         )
 
@@ -63,8 +67,13 @@ def resize(img: Image.Image, size: tuple[int, int], resample: int, box: Box) -> 
     result.paste(first, (0, 0))
     for (top, _), future in zip(strips[1:], later, strict=True):
         result.paste(future.result(), (0, top))
+    if premultiplied:
+        result = result.convert(img.mode)
     result.info = dict(img.info)  # as img.resize() keeps it
     return result
+
+
+_PREMULTIPLIED = {"LA": "La", "RGBA": "RGBa"}
 
 
 def _shared_pool(workers: int) -> ThreadPoolExecutor:
