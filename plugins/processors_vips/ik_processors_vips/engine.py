@@ -130,6 +130,7 @@ class VipsEngine:
         img = _vips.load(
             located.path,
             located.data,
+            stored=located.size,
             size=plan.load_size,
             upright=plan.autorotate,
             shrink=shrink,
