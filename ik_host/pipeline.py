@@ -122,10 +122,21 @@ def jpeg_draft_scale(size: Size, wanted: Size) -> int:
 
 def _same_output(rescaler: Any, size: Size, scale: int) -> bool:
     """Whether ``rescaler`` makes from the decode at 1/``scale`` the size it makes from the
-    full source: rounding the drafted size up can tip an output dimension by a pixel."""
+    full source.
+
+    A rescaler that sizes its output from ``source_extent`` (and says so with a true
+    ``sizes_from_extent``) sees the source's exact extent, ``size / scale``: the same size
+    unless it is too small to give it. Any other sees the decode's size, rounded up, which can
+    tip an output dimension by a pixel.
+    """
     output_of = getattr(rescaler, "output_size", None)
-    drafted = (-(-size[0] // scale), -(-size[1] // scale))
-    return output_of is None or output_of(size) == output_of(drafted)
+    if output_of is None:
+        return True
+    if getattr(rescaler, "sizes_from_extent", False):
+        seen = (Fraction(size[0], scale), Fraction(size[1], scale))
+    else:
+        seen = (-(-size[0] // scale), -(-size[1] // scale))
+    return output_of(size) == output_of(seen)
 
 
 def draft_scale(size: Size, needed: Size) -> int:

@@ -79,6 +79,7 @@ class ResizeToCover:
     """Resizes, keeping the aspect ratio, to the smallest size covering ``width`` x ``height``."""
 
     size_role: ClassVar[str] = RESCALE
+    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
 
     def __init__(self, width: int, height: int, upscale: bool = True) -> None:
         self.width = _required(width, "width", "ResizeToCover")
@@ -103,6 +104,7 @@ class _CoverThenCrop:
     """Resizes to cover ``width`` x ``height``, then crops to exactly that (subclasses say how)."""
 
     size_role: ClassVar[str] = RESCALE
+    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
     width: int
     height: int
     upscale: bool
@@ -309,6 +311,7 @@ class ResizeToFit:
     """
 
     size_role: ClassVar[str] = RESCALE
+    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
 
     def __init__(
         self,
@@ -362,6 +365,7 @@ class Thumbnail:
     """
 
     size_role: ClassVar[str] = RESCALE
+    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
     AUTO = "auto"
 
     def __init__(

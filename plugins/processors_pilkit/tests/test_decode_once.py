@@ -113,10 +113,19 @@ def test_other_sources_and_other_limits_decode_on_their_own(tmp_path, photo, dec
     assert len(decodes) == 2  # the shared one, then the other source; the strict one refused
 
 
+class _FitSizedFromDecode(ResizeToFit):
+    """``ResizeToFit`` as a rescaler that sizes from the decode's own size would be."""
+
+    sizes_from_extent = False
+
+
 def test_the_shared_scale_changes_no_output_size():
-    # At 1/8, ResizeToFit(175, 175) would give 175x99 from this source, 175x98 in full.
-    lists = [[ResizeToFill(40, 30)], [ResizeToFit(175, 175)]]
+    # At 1/8 (501x282), a fit to 175x175 sized from the decode gives 175x99; 175x98 in full.
+    lists = [[ResizeToFill(40, 30)], [_FitSizedFromDecode(175, 175)]]
     assert shared_draft_size(lists, (4001, 2251)) == (1000, 562)  # 1/4, good for both
+    # ResizeToFit sizes from the source's exact extent (500.125x281.375): 1/8 keeps 175x98.
+    lists = [[ResizeToFill(40, 30)], [ResizeToFit(175, 175)]]
+    assert shared_draft_size(lists, (4001, 2251)) == (500, 281)
     assert shared_draft_size([[ResizeToFill(40, 30)]], (4001, 2251)) == (500, 281)
     assert shared_draft_size([[ResizeToFill(40, 30)], [Adjust(color=0)]], (4001, 2251)) is None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from fractions import Fraction
 
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageStat
@@ -141,24 +142,72 @@ def test_jpeg_draft_decoding_from_the_hint(processor):
 
 @pytest.mark.parametrize("processor", RESCALERS, ids=lambda p: type(p).__name__)
 def test_draft_never_changes_the_output_size(processor):
-    """Whatever DCT scale the Pillow engine drafts a JPEG at, the decode (its size rounded
-    up) gives the output size of the full source: swept over odd camera-like sizes."""
+    """Whatever DCT scale the Pillow engine drafts a JPEG at, the rescaler gives from the
+    decode the output size of the full source: from the source's exact extent when it sizes
+    from ``source_extent``, else from the decode's size (rounded up). Swept over odd
+    camera-like sizes."""
     for width in range(3991, 4031, 3):
         for size in ((width, width * 9 // 16), (width * 9 // 16, width), (width, width * 3 // 4)):
             wanted = draft_size([processor], size)
             if wanted is None:
                 continue
             scale = jpeg_draft_scale(size, wanted)
-            drafted = (-(-size[0] // scale), -(-size[1] // scale))
-            assert processor.output_size(drafted) == processor.output_size(size), (size, scale)
+            if getattr(processor, "sizes_from_extent", False):
+                seen = (Fraction(size[0], scale), Fraction(size[1], scale))
+            else:
+                seen = (-(-size[0] // scale), -(-size[1] // scale))
+            assert processor.output_size(seen) == processor.output_size(size), (size, scale)
 
 
-def test_draft_steps_down_a_scale_that_would_tip_the_size():
+@pytest.mark.parametrize(
+    ("processor", "size", "expected", "rounded_up"),
+    [
+        # 1/8 decodes 4001x2251 to 501x282, which alone would fit to 175x99.
+        (ResizeToFit(175, 175), (4001, 2251), (175, 98), (175, 99)),
+        # 1/2 decodes 4243x2828 to 2122x1414, which alone would fit to 1024x682.
+        (ResizeToFit(1024, 1024), (4243, 2828), (1024, 683), (1024, 682)),
+    ],
+)
+def test_draft_keeps_the_sources_output_size_where_the_rounded_decode_would_not(
+    processor, size, expected, rounded_up
+):
+    """A rescaler that sizes from the exact extent is drafted at the scale the margin asks
+    for, even where the rounded-up decode would tip the size by a pixel, and the result has
+    the full source's size."""
+    buffer = io.BytesIO()
+    textured(size).save(buffer, "JPEG", quality=90)
+    scale = jpeg_draft_scale(size, draft_size([processor], size))
+    assert scale == draft_scale(size, processor.size_hint(size)) > 1
+    assert processor.output_size((-(-size[0] // scale), -(-size[1] // scale))) == rounded_up
+    assert processor.output_size(size) == expected
+    made = process(buffer.getvalue(), [processor], "JPEG")
+    assert (made.width, made.height) == expected
+
+
+class _SizesFromDecode:
+    """A third-party rescaler that sizes from the decode it is given, as ``ResizeToFit``
+    would without ``source_extent``."""
+
+    size_role = ResizeToFit.size_role
+
+    def __init__(self) -> None:
+        self.fit = ResizeToFit(175, 175)
+
+    def output_size(self, size):
+        return self.fit.output_size(size)
+
+    def size_hint(self, size):
+        return self.fit.size_hint(size)
+
+    def process(self, img):
+        return img.resize(self.output_size(img.size))
+
+
+def test_draft_steps_down_a_scale_that_would_tip_a_decode_sized_rescaler():
     buffer = io.BytesIO()
     textured((4001, 2251)).save(buffer, "JPEG", quality=90)
-    processor = ResizeToFit(175, 175)
+    processor = _SizesFromDecode()
     assert processor.output_size((501, 282)) == (175, 99)  # what 1/8 would decode to
-    assert processor.output_size((4001, 2251)) == (175, 98)
     assert jpeg_draft_scale((4001, 2251), draft_size([processor], (4001, 2251))) == 4
     assert process(buffer.getvalue(), [processor], "JPEG").height == 98
 
