@@ -2,7 +2,8 @@
 
 - ``imagekit.E001``: a component setting (backend, strategy, namer) resolves to nothing; the
   message is the host registry's, which lists the names that exist and what to install.
-- ``imagekit.E002``: a django-imagekit 2.x setting that no longer has any effect.
+- ``imagekit.W002``: a django-imagekit 2.x setting that no longer has any effect. A warning,
+  not an error: it changes nothing, so ``migrate`` and ``runserver`` should still run.
 - ``imagekit.E003``: the cache-file storage or the state cache cannot be found.
 """
 
@@ -48,10 +49,10 @@ def check_component_settings(app_configs: Any = None, **kwargs: Any) -> list[Che
 
 def check_retired_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return [
-        Error(
+        checks.Warning(
             f"{setting} is a django-imagekit 2.x setting and is ignored.",
             hint=hint,
-            id="imagekit.E002",
+            id="imagekit.W002",
         )
         for setting, hint in RETIRED_SETTINGS.items()
         if hasattr(django_settings, setting)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from django.core.cache.backends.dummy import DummyCache
-from django.core.checks import run_checks
+from django.core.checks import WARNING, run_checks
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.test import override_settings
 
@@ -343,10 +343,14 @@ def test_check_retired_setting():
     [(check_id, message, hint)] = check_ids(
         IMAGEKIT_DEFAULT_IMAGE_CACHE_BACKEND="path.to.MyImageCacheBackend"
     )
-    assert check_id == "imagekit.E002"
+    assert check_id == "imagekit.W002"
     assert "IMAGEKIT_DEFAULT_IMAGE_CACHE_BACKEND" in message
     assert "IMAGEKIT_DEFAULT_CACHEFILE_BACKEND" in hint
     assert "IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY" in hint
+    # A warning, not an error: migrate and runserver go on.
+    with override_settings(IMAGEKIT_DEFAULT_IMAGE_CACHE_BACKEND="path.to.MyImageCacheBackend"):
+        [message] = [m for m in run_checks() if m.id == "imagekit.W002"]
+    assert message.level == WARNING and not message.is_serious()
 
 
 def test_check_storage_and_cache():

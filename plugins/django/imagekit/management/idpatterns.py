@@ -2,7 +2,9 @@
 
 Ids are colon-separated (``myapp:profile:avatar_thumbnail``). In a pattern ``*`` matches within
 one segment (``myapp:*:avatar_thumbnail``) and ``**`` across segments (``myapp:**``); everything
-else matches itself, so a plain id selects exactly that id.
+else matches itself. As in django-imagekit, a pattern also selects the ids that continue it after
+a colon: ``myapp:*`` selects ``myapp:profile:avatar_thumbnail`` too, and a plain id
+``myapp:profile`` every id under it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
             parts.append("[^:]*")
         else:
             parts.append(re.escape(piece))
-    return re.compile("".join(parts) + r"\Z")
+    return re.compile("".join(parts) + r"(?::.*)?\Z")
 
 
 def match_ids(patterns: Iterable[str], ids: Iterable[str]) -> tuple[list[str], list[str]]:

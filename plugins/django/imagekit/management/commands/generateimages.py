@@ -1,4 +1,5 @@
-"""``manage.py generateimages [id-or-glob ...] [--jobs N] [--async] [--force] [--dry-run]``.
+"""``manage.py generateimages [id-or-glob ...] [--jobs N] [--async] [--force] [--dry-run]
+[--fail-on-error]``.
 
 Makes the cache file of every source in every registered source group, for the generator ids
 given (all ids with source groups when none are):
@@ -10,8 +11,9 @@ given (all ids with source groups when none are):
 Files that exist are left alone unless ``--force``, so a run that was interrupted is finished by
 running it again. ``--dry-run`` lists what would be made. A progress bar (count, rate, ETA) is
 drawn when stderr is a terminal. One failing source does not stop the rest: each failure gets a
-line naming the generator id, the source and the cause, and the command exits non-zero at the
-end if any failed.
+line naming the generator id, the source and the cause on stderr, as does each id or glob that
+matches no registered id. Like django-imagekit, the command still exits 0 then; with
+``--fail-on-error`` (for CI) it exits 1 at the end if anything failed or went unmatched.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="list the files that would be generated"
         )
+        parser.add_argument(
+            "--fail-on-error", action="store_true",
+            help="exit with status 1 if any file could not be generated or any id or glob "
+            "matched nothing (by default these are reported on stderr and the status is 0)",
+        )
 
     def handle(
         self,
@@ -91,9 +98,12 @@ class Command(BaseCommand):
         enqueue: bool,
         dry_run: bool,
         verbosity: int,
+        fail_on_error: bool = False,
         **options: Any,
     ) -> None:
         self.verbosity = verbosity
+        self.fail_on_error = fail_on_error
+        self.unmatched: list[str] = []
         groups = groups_by_id()
         items = self.collect(self.selected_ids(generator_ids, groups), groups)
         self.items = items
@@ -114,9 +124,10 @@ class Command(BaseCommand):
             return sorted(groups)
         known = sorted(set(generator_registry.get_ids()) | set(groups))
         selected, unmatched = match_ids(patterns, known)
-        if unmatched:
-            raise CommandError(
-                f"no registered generator id matches {', '.join(map(repr, unmatched))}. "
+        self.unmatched = unmatched
+        for pattern in unmatched:
+            self.stderr.write(
+                f"no registered generator id matches {pattern!r}. "
                 f"Registered ids: {', '.join(known) or 'none'}"
             )
         return selected
@@ -230,8 +241,13 @@ class Command(BaseCommand):
                 f"interrupted after {len(self.outcomes)} of {len(self.items)} files; run the "
                 "command again to make the rest (files already made are kept)"
             )
-        if counts[FAILED]:
-            raise CommandError(f"{counts[FAILED]} cache file(s) could not be generated; see above")
+        if self.fail_on_error and (counts[FAILED] or self.unmatched):
+            problems = []
+            if counts[FAILED]:
+                problems.append(f"{counts[FAILED]} cache file(s) could not be generated")
+            if self.unmatched:
+                problems.append(f"{len(self.unmatched)} id(s) or glob(s) matched nothing")
+            raise CommandError(f"{' and '.join(problems)}; see above")
 
     def log(self, level: int, message: str) -> None:
         if self.verbosity >= level:
