@@ -12,6 +12,25 @@ from django.core.files import File
 from django.core.files.storage import default_storage, storages
 from django.utils.module_loading import import_string
 
+from ik_processors_pilkit.utils import (  # noqa: F401 - pilkit.utils' public names
+    DEFAULT_EXTENSIONS,
+    PALETTE_TRANSPARENCY_FORMATS,
+    RGBA_TRANSPARENCY_FORMATS,
+    FileWrapper,
+    UnknownExtension,
+    UnknownFormat,
+    extension_to_format,
+    extension_to_mimetype,
+    format_to_extension,
+    format_to_mimetype,
+    img_to_fobj,
+    open_image,
+    prepare_image,
+    process_image,
+    quiet,
+    save_image,
+    suggest_extension,
+)
 from imagekit.conf import settings
 
 

@@ -378,7 +378,7 @@ class Thumbnail:
     ) -> None:
         if anchor:
             if crop is False:
-                raise ValueError("Thumbnail: an anchor only makes sense with crop=True")
+                raise ValueError("You can't specify an anchor point if crop is False.")
             crop = True
         elif crop is None:
             crop = width is not None and height is not None
@@ -386,7 +386,7 @@ class Thumbnail:
         self.width = check_dimension(width, "width")
         self.height = check_dimension(height, "height")
         if crop and (self.width is None or self.height is None):
-            raise ValueError("Thumbnail: cropping needs both a width and a height")
+            raise ValueError("You must provide both a width and height when cropping.")
         if self.width is None and self.height is None:
             raise ValueError("Thumbnail needs a width, a height or both")
         self.anchor = anchor if anchor == self.AUTO else normalize_anchor(anchor)
@@ -394,13 +394,19 @@ class Thumbnail:
         self.upscale = upscale
 
     def delegate(self) -> Any:
-        """The processor this thumbnail amounts to."""
+        """The processor this thumbnail amounts to.
+
+        The classes are looked up in this module's globals on each call, with keyword
+        arguments as pilkit passes them, so a patched ``SmartResize`` etc. is the one used.
+        """
         upscale = bool(self.upscale)
         if self.crop and self.anchor == self.AUTO:
-            return SmartResize(self.width, self.height, upscale=upscale)
+            return SmartResize(width=self.width, height=self.height, upscale=upscale)
         if self.crop:
-            return ResizeToFill(self.width, self.height, anchor=self.anchor, upscale=upscale)
-        return ResizeToFit(self.width, self.height, upscale=upscale)
+            return ResizeToFill(
+                width=self.width, height=self.height, anchor=self.anchor, upscale=upscale
+            )
+        return ResizeToFit(width=self.width, height=self.height, upscale=upscale)
 
     def output_size(self, source_size: Size) -> Size:
         return self.delegate().output_size(source_size)
