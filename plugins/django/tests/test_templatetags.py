@@ -83,7 +83,7 @@ def test_generateimage_outputs_the_generated_image(myapp_thumbnail, source):
     html = render("{% generateimage 'myapp:thumbnail' source=source_file %}", source_file=source)
 
     attrs = img(html)
-    assert html == f'<img src="{attrs["src"]}" width="100" height="50">'
+    assert html == f'<img width="100" height="50" src="{attrs["src"]}" />'
     assert attrs["src"].startswith("/media/CACHE/images/tagphotos/tagged")
     assert stored(attrs["src"]) == ("JPEG", (100, 50))
 
@@ -96,7 +96,7 @@ def test_generateimage_html_attributes(myapp_thumbnail, source):
     )
 
     attrs = img(html)
-    assert list(attrs) == ["src", "width", "height", "alt", "id"]
+    assert list(attrs) == ["alt", "id", "width", "height", "src"]
     assert (attrs["alt"], attrs["id"]) == ("A picture of Me", "mypicture")
     assert_img_matches_file(attrs)
 
@@ -147,7 +147,7 @@ def test_thumbnail_sizes(source, size, expected):
     html = render(f"{{% thumbnail '{size}' source_file %}}", source_file=source)
 
     attrs = img(html)
-    assert list(attrs) == ["src", "width", "height"]
+    assert list(attrs) == ["width", "height", "src"]
     assert assert_img_matches_file(attrs) == expected
 
 
@@ -234,7 +234,8 @@ def test_thumbnail_html_attributes_may_override_the_computed_ones(source):
     html = render("{% thumbnail '100x50' source_file -- width='50' %}", source_file=source)
 
     attrs = img(html)
-    assert (attrs["width"], attrs["height"]) == ("50", "50")
+    assert list(attrs) == ["width", "src"]  # no computed height: the browser keeps the ratio
+    assert attrs["width"] == "50"
 
 
 def test_thumbnail_as_variable(source):
@@ -249,16 +250,16 @@ def test_thumbnail_as_variable(source):
 
 
 def srcset_entries(value):
-    return [tuple(entry.split(" ")) for entry in value.split(", ")]
+    return [tuple(entry.split(" ")) for entry in value.split(" , ")]
 
 
 def test_thumbnail_srcset(source):
     html = render("{% thumbnail '100x50' source_file srcset=\"1.5 2\" %}", source_file=source)
 
     attrs = img(html)
-    assert list(attrs) == ["src", "width", "height", "srcset"]
+    assert list(attrs) == ["width", "height", "src", "srcset"]
     entries = srcset_entries(attrs["srcset"])
-    assert [density for _, density in entries] == ["1x", "1.5x", "2x"]
+    assert [density for _, density in entries] == ["1x", "1.5x", "2.0x"]
     assert entries[0][0] == attrs["src"]
     assert [stored(url)[1] for url, _ in entries] == [(100, 50), (150, 75), (200, 100)]
     assert assert_img_matches_file(attrs) == (100, 50)
@@ -273,11 +274,43 @@ def test_thumbnail_srcset_from_a_variable_with_other_options(source):
 
     attrs = img(html)
     entries = srcset_entries(attrs["srcset"])
-    assert [density for _, density in entries] == ["1x", "2x", "3x"]
+    assert [density for _, density in entries] == ["1x", "2.0x", "3.0x"]
     assert [stored(url) for url, _ in entries] == [
         ("PNG", (53, 40)), ("PNG", (107, 80)), ("PNG", (160, 120))
     ]
     assert attrs["alt"] == "a"
+
+
+def test_generateimage_one_dimension_attribute_drops_the_other(myapp_thumbnail, source):
+    html = render(
+        "{% generateimage 'myapp:thumbnail' source=source_file -- height='25' alt='x' %}",
+        source_file=source,
+    )
+
+    assert list(img(html)) == ["height", "alt", "src"]
+    assert html.startswith('<img height="25" alt="x" src="') and html.endswith('" />')
+
+
+def test_thumbnail_srcset_none_means_no_srcset(source, settings):
+    settings.IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES = [2]
+    html = render("{% thumbnail '100x50' source_file srcset=None %}", source_file=source)
+
+    assert list(img(html)) == ["width", "height", "src"]
+
+
+def test_thumbnail_srcset_default_scales_setting(source, settings):
+    settings.IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES = [1.5, 2]
+    html = render("{% thumbnail '100x50' source_file %}", source_file=source)
+
+    attrs = img(html)
+    entries = srcset_entries(attrs["srcset"])
+    assert [density for _, density in entries] == ["1x", "1.5x", "2.0x"]
+    assert [stored(url)[1] for url, _ in entries] == [(100, 50), (150, 75), (200, 100)]
+    # an explicit srcset= replaces the default; an assignment ignores it
+    html = render("{% thumbnail '100x50' source_file srcset='3' %}", source_file=source)
+    assert [d for _, d in srcset_entries(img(html)["srcset"])] == ["1x", "3.0x"]
+    html = render("{% thumbnail '100x50' source_file as th %}{{ th.width }}", source_file=source)
+    assert html == "100"
 
 
 def test_thumbnail_srcset_needs_a_generator_that_takes_a_size(source):

@@ -23,22 +23,15 @@ def dimensions(file: Any) -> tuple[int, int]:
     return file.width, file.height
 
 
-def img_attrs(file: Any) -> dict[str, Any]:
-    """``src``, ``width`` and ``height`` of ``file``; asking for the URL makes it exist."""
-    url = file.url
-    width, height = dimensions(file)
-    return {"src": url, "width": width, "height": height}
-
-
 def img_tag(attrs: Mapping[str, Any]) -> SafeString:
-    """``<img a="v" ...>`` with every name and value escaped, in the order given.
+    """``<img a="v" ... />`` with every name and value escaped, in the order given.
 
     Escaped even when marked safe: Django marks a template's string literals safe, yet a quote
     inside one would still end the attribute early. (Built with the standard library's
     ``html.escape``: Django's ``format_html`` costs more than the rest of a warm render.)
     """
     pairs = "".join(f' {_escaped_name(name)}="{_escaped(value)}"' for name, value in attrs.items())
-    return mark_safe(f"<img{pairs}>")
+    return mark_safe(f"<img{pairs} />")
 
 
 @functools.lru_cache(maxsize=256)  # a few names, written in templates
@@ -57,21 +50,29 @@ def output(
     file: Any,
     as_var: str | None,
     attrs: Mapping[str, Any],
+    srcset: str | None = None,
 ) -> str:
     """The tag's result: ``file`` stored as ``as_var`` (and nothing output), or an ``<img>``.
 
-    ``attrs`` (the template's own, then any the tag adds) win over the computed ones, so a
-    template can set its own ``width`` or ``alt``.
+    Laid out as django-imagekit does: the template's own attributes in its order, then
+    ``width`` and ``height`` (only when the template gives neither, so that giving one lets the
+    browser scale in proportion), then ``src`` and ``srcset``, which the tag always sets.
     """
     if as_var is not None:
         context[as_var] = file
         return ""
-    computed = img_attrs(file)
-    if not attrs:
-        return _plain_img_tag(computed["src"], computed["width"], computed["height"])
-    return img_tag({**computed, **attrs})
+    url = file.url  # asking for the URL makes the file exist, so ask before its size
+    if not attrs and srcset is None:
+        return _plain_img_tag(url, *dimensions(file))
+    tag_attrs = dict(attrs)
+    if "width" not in attrs and "height" not in attrs:
+        tag_attrs["width"], tag_attrs["height"] = dimensions(file)
+    tag_attrs["src"] = url
+    if srcset is not None:
+        tag_attrs["srcset"] = srcset
+    return img_tag(tag_attrs)
 
 
 @functools.lru_cache(maxsize=1024)  # a page renders the same few files over and over
 def _plain_img_tag(src: Any, width: Any, height: Any) -> SafeString:
-    return img_tag({"src": src, "width": width, "height": height})
+    return img_tag({"width": width, "height": height, "src": src})

@@ -96,7 +96,8 @@ def _parse_size_text(value: Any) -> tuple[int | None, int | None]:
 
 
 def parse_densities(value: Any) -> list[float]:
-    """``"1.5 2"`` (spaces or commas; an ``x`` suffix allowed) -> [1.0, 1.5, 2.0].
+    """``"1.5 2"`` (spaces or commas; an ``x`` suffix allowed) -> [1.0, 1.5, 2.0]; a number or
+    a list of them (``IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES``) too.
 
     1x is always first (it is the ``src``); the others follow in increasing order, once each.
     """
@@ -104,6 +105,10 @@ def parse_densities(value: Any) -> list[float]:
         parts = [str(value)]
     elif isinstance(value, str):
         parts = value.replace(",", " ").split()
+    elif isinstance(value, (list, tuple)) and all(
+        isinstance(each, (int, float, str)) and not isinstance(each, bool) for each in value
+    ):
+        parts = [str(each) for each in value]
     else:
         parts = []
     if not parts:
@@ -139,8 +144,9 @@ def scale(size: int | None, density: float) -> int | None:
 
 
 def density_label(density: float) -> str:
-    """``1.5`` -> ``"1.5x"``, ``2.0`` -> ``"2x"``: the descriptor a ``srcset`` entry ends with."""
-    return f"{density:g}x"
+    """``1.5`` -> ``"1.5x"``, ``2`` -> ``"2.0x"``, the 1x (``src``) entry ``"1x"``: the
+    descriptor a ``srcset`` entry ends with, written as django-imagekit writes it."""
+    return "1x" if density == 1 else f"{float(density)}x"
 
 
 def check_options(options: Mapping[str, Any], tag: str) -> None:

@@ -7,7 +7,7 @@
     {% thumbnail '100x50' photo.original %}
     {% thumbnail 'myapp:other' 'x50' photo.original anchor='t' format='webp' srcset="1.5 2" %}
 
-Both output ``<img src=".." width=".." height="..">`` (plus any attributes given after ``--``)
+Both output ``<img width=".." height=".." src=".." />`` (after any attributes given after ``--``)
 or, with ``as var``, put the cache file in the context and output nothing. The cache file is
 created through its strategy, exactly as ``file.url`` would anywhere else.
 """
@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import template
+from django.conf import settings as django_settings
 from django.template import Context, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, Parser, Token
 
@@ -107,18 +108,23 @@ class ThumbnailNode(Node):
         if keywords:
             check_options(keywords, "thumbnail")
         densities = None
-        if self.srcset is not None:
-            densities = parse_densities(self.srcset.resolve(context))
+        asked = self.srcset.resolve(context) if self.srcset is not None else _default_srcset()
+        if asked is not None and self.as_var is None:
+            densities = parse_densities(asked)
             top = densities[-1]
             check_size(scale(width, top), scale(height, top), f"srcset density {top:g}x")
         at_density = functools.partial(
             _thumbnail_file, generator_id, self.source.resolve(context), width, height, keywords
         )
         file = at_density()
-        attrs = _resolve_all(self.html_attrs, context)
-        if densities is not None:
-            attrs = {"srcset": _srcset(file, densities, at_density), **attrs}
-        return output(context, file, self.as_var, attrs)
+        srcset = None if densities is None else _srcset(file, densities, at_density)
+        return output(context, file, self.as_var, _resolve_all(self.html_attrs, context), srcset)
+
+
+def _default_srcset() -> Any:
+    """``IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES``: the densities of a tag without ``srcset=``
+    (None, the default: no ``srcset``)."""
+    return getattr(django_settings, "IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES", None)
 
 
 def _thumbnail_file(*args: Any, **kwargs: Any) -> Any:
@@ -133,9 +139,10 @@ def _thumbnail_file(*args: Any, **kwargs: Any) -> Any:
 
 
 def _srcset(file: Any, densities: list[float], at_density: Callable[[float], Any]) -> str:
-    """``"/a.jpg 1x, /b.jpg 1.5x, /c.jpg 2x"``: ``file`` is the 1x entry."""
+    """``"/a.jpg 1x , /b.jpg 1.5x , /c.jpg 2.0x"`` (django-imagekit's spacing): ``file`` is the
+    1x entry."""
     files = [(density, file if density == 1 else at_density(density)) for density in densities]
-    return ", ".join(f"{each.url} {density_label(density)}" for density, each in files)
+    return " , ".join(f"{each.url} {density_label(density)}" for density, each in files)
 
 
 @register.tag
