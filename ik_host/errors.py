@@ -19,8 +19,11 @@ class DuplicateComponentError(IKError):
     """Two plugins register different objects under the same name."""
 
 
-class SourceImageError(IKError, ValueError):
+class SourceImageError(IKError, ValueError, OSError):
     """A source cannot be used as an image: unreadable, truncated, too large, not an image.
+
+    An ``OSError`` too, as Pillow's ``UnidentifiedImageError`` is, so code written for
+    django-imagekit (``except OSError``/``IOError``) still catches it.
 
     ``name`` is the source's file name (or ``"<unnamed>"``), ``cause`` a short reason.
     """
@@ -29,6 +32,10 @@ class SourceImageError(IKError, ValueError):
         self.name = name or "<unnamed>"
         self.cause = cause
         super().__init__(f"cannot use {self.name!r} as a source image: {cause}")
+
+
+class SourceNotFound(SourceImageError, FileNotFoundError):
+    """A source file does not exist: a ``FileNotFoundError``, as django-imagekit raises."""
 
 
 class SourceTooLarge(SourceImageError):

@@ -20,7 +20,13 @@ from typing import IO, Any
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from ik_host.errors import SourceImageError, SourceTooLarge, UnknownExtension, UnknownFormat
+from ik_host.errors import (
+    SourceImageError,
+    SourceNotFound,
+    SourceTooLarge,
+    UnknownExtension,
+    UnknownFormat,
+)
 
 Image.init()
 
@@ -46,14 +52,16 @@ class Limits:
 
     The defaults suit a public site taking uploads from anyone:
 
-    - ``max_pixels``: 50 megapixels. Every phone and most cameras fit (a 50 MP sensor gives
-      8160x6120 = 49.9 MP); decoded as RGB that is 150 MB, already a lot per worker.
-    - ``max_bytes``: 50 MiB. A 50 MP JPEG at high quality is 15-30 MB; more is rarely a photo.
+    - ``max_pixels``: 178,956,970 pixels (179 MP), the number at which Pillow itself refuses a
+      file as a decompression bomb: twice ``PIL.Image.MAX_IMAGE_PIXELS`` (2 * 89,478,485), so
+      every photo django-imagekit thumbnails (a 61 MP camera's 9504x6336) is accepted here too.
+      Written out, not read from Pillow, so that the defaults stay plain numbers.
+    - ``max_bytes``: 50 MiB. A 61 MP JPEG at high quality is 20-40 MB; more is rarely a photo.
     - ``max_frames``: 1000. Only the first frame is used, but counting frames means scanning
       the file: 1000 frames is over a minute of animation at 15 fps.
     """
 
-    max_pixels: int | None = 50_000_000
+    max_pixels: int | None = 178_956_970  # 2 * PIL.Image.MAX_IMAGE_PIXELS: Pillow's bomb error
     max_bytes: int | None = 50 * 1024 * 1024
     max_frames: int | None = 1000
 
@@ -228,6 +236,8 @@ def open_image(
     name = name or source_name(source)
     try:
         stream = _readable(source, limits.max_bytes)
+    except FileNotFoundError as exc:
+        raise SourceNotFound(name, f"cannot be read, it does not exist ({exc})") from exc
     except OSError as exc:
         raise SourceImageError(name, f"cannot be read ({exc})") from exc
     try:

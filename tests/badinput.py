@@ -119,8 +119,8 @@ def declares_huge_gif() -> bytes:
 
 
 def bomb() -> bytes:
-    """A real 10000x10000 one-bit PNG: 12 kB on disk, 100 MB once decoded."""
-    side = 10_000
+    """A real 14000x14000 one-bit PNG: about 24 kB on disk, 196 MB once decoded as RGB."""
+    side = 14_000
     compressor = zlib.compressobj(9)
     row = b"\x00" * (1 + side // 8)  # filter byte, then the row's bits
     idat = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
@@ -241,29 +241,29 @@ CORPUS: tuple[Sample, ...] = (
         "declares-100000x100000.png",
         declares_huge_png,
         SourceTooLarge,
-        r"declares 10000000000 pixels, over the limit of 50000000 pixels",
+        r"declares 10000000000 pixels, over the limit of 178956970 pixels",
         "a PNG header declaring 100000x100000",
     ),
     Sample(
         "declares-65500x65500.jpg",
         declares_huge_jpeg,
         SourceTooLarge,
-        r"declares 4290250000 pixels, over the limit of 50000000 pixels",
+        r"declares 4290250000 pixels, over the limit of 178956970 pixels",
         "a JPEG header declaring 65500x65500",
     ),
     Sample(
         "declares-65535x65535.gif",
         declares_huge_gif,
         SourceTooLarge,
-        r"declares 4294836225 pixels, over the limit of 50000000 pixels",
+        r"declares 4294836225 pixels, over the limit of 178956970 pixels",
         "a GIF screen of 65535x65535",
     ),
     Sample(
         "bomb.png",
         bomb,
         SourceTooLarge,
-        r"10000x10000 pixels is over the limit of 50000000 pixels",
-        "a decompression bomb: 12 kB, 100 megapixels",
+        r"declares 196000000 pixels, over the limit of 178956970 pixels",
+        "a decompression bomb: 24 kB, 196 megapixels",
     ),
     Sample(
         "frames-5000.gif",

@@ -174,7 +174,7 @@ def test_hash_is_computed_once_per_source(jpeg_path: Path, monkeypatch: pytest.M
 
 def _bomb() -> bytes:
     buffer = io.BytesIO()
-    Image.new("1", (12_000, 12_000)).save(buffer, "PNG")
+    Image.new("1", (14_000, 14_000)).save(buffer, "PNG")
     return buffer.getvalue()
 
 

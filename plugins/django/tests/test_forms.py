@@ -84,3 +84,16 @@ def test_a_bad_upload_is_a_form_error_naming_the_file(name, data):
     assert name in message
     assert message.startswith("Upload a valid image.")
     assert PlainPhoto.objects.count() == 0
+
+
+def test_a_form_field_reusing_a_registered_id_keeps_the_first_registration():
+    # django-imagekit's README declares a form field with the id of a registered spec.
+    register.generator("tests:reused", Small)
+    try:
+        field = ProcessedImageField(
+            spec_id="tests:reused", processors=[ResizeToFit(10, 10)], format="PNG"
+        )
+        result = field.clean(upload("x.jpg", image_bytes((300, 100))))
+    finally:
+        unregister.generator("tests:reused")
+    assert result.name == "x.webp"  # the first registration (Small) wins

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from ik_host.config import get_config
 from ik_host.errors import SourceImageError, SourceTooLarge
 from ik_host.imageio import format_to_mimetype, open_image
+from imagekit.exceptions import AlreadyRegistered
 from imagekit.models.fields.processed_field import processed_name
 from imagekit.specs import SpecHost
 
@@ -59,6 +60,15 @@ class ProcessedImageField(SpecHost, forms.ImageField):
             limits=limits,
         )
         forms.ImageField.__init__(self, **kwargs)
+
+    def set_spec_id(self, spec_id: str) -> None:
+        """As ``SpecHost``'s, but an id already registered to another generator is kept as it
+        is (django-imagekit's forms reuse an existing id this way): the first registration wins
+        and the form still imports."""
+        try:
+            super().set_spec_id(spec_id)
+        except AlreadyRegistered:
+            self.spec_id = spec_id
 
     def to_python(self, data: Any) -> Any:
         try:
