@@ -9,6 +9,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from ik_host.config import reset_config
 from imagekit import checks, receivers
+from imagekit.conf import install_defaults
 
 
 class ImagekitConfig(AppConfig):
@@ -16,6 +17,7 @@ class ImagekitConfig(AppConfig):
     verbose_name = "ImageKit"
 
     def ready(self) -> None:
+        install_defaults()
         receivers.connect()
         checks.register_checks()
         # Settings are complete now; forget any configuration built before.

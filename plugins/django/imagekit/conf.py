@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import DEFAULT_STORAGE_ALIAS
 from django.conf import settings as django_settings
 
 from ik_host.imageio import DEFAULT_LIMITS
@@ -51,6 +52,42 @@ WATCHED = frozenset(DEFAULTS) | {"STORAGES", "CACHES", "DEBUG", "MEDIA_ROOT", "M
 _MISSING = object()
 
 
+class _LiveDefault(str):
+    """A computed default written into Django's settings: read through ``settings`` below, it is
+    computed again, so ``override_settings(DEBUG=...)`` still changes it."""
+
+
+def install_defaults() -> None:
+    """Write the ``IMAGEKIT_*`` defaults a project did not set into ``django.conf.settings``, as
+    django-imagekit (through django-appconf) does once the app is loaded."""
+    for name, default in DEFAULTS.items():
+        if not hasattr(django_settings, name):
+            value = _LiveDefault(default()) if callable(default) else default
+            setattr(django_settings, name, value)
+
+
+class ImageKitConf:
+    """django-imagekit's ``ImageKitConf``: ``conf.CACHE_BACKEND`` and the like, each setting
+    passed through its ``configure_<name>`` method when there is one."""
+
+    prefix = "IMAGEKIT"
+
+    def __getattr__(self, name: str) -> Any:
+        full = f"{self.prefix}_{name}"
+        if full not in DEFAULTS:
+            raise AttributeError(name)
+        value = getattr(settings, full)
+        configure = getattr(self, f"configure_{name.lower()}", None)
+        return configure(value) if configure is not None else value
+
+    def configure_cache_backend(self, value: Any) -> Any:
+        return settings.IMAGEKIT_CACHE_BACKEND if value is None else value
+
+    def configure_default_file_storage(self, value: Any) -> Any:
+        # Unset means Django's default storage, named by its STORAGES alias.
+        return DEFAULT_STORAGE_ALIAS if value is None else value
+
+
 class ImageKitSettings:
     """Django's settings, with the ``IMAGEKIT_*`` defaults filled in."""
 
@@ -58,7 +95,7 @@ class ImageKitSettings:
         if name not in DEFAULTS:
             return getattr(django_settings, name)
         value = getattr(django_settings, name, _MISSING)
-        if value is _MISSING:
+        if value is _MISSING or isinstance(value, _LiveDefault):
             default = DEFAULTS[name]
             value = default() if callable(default) else default
         return value
@@ -69,4 +106,4 @@ class ImageKitSettings:
 
 settings = ImageKitSettings()
 
-__all__ = ["DEFAULTS", "settings"]
+__all__ = ["DEFAULTS", "ImageKitConf", "install_defaults", "settings"]

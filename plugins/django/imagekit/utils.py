@@ -126,3 +126,14 @@ def generate(generator: Any) -> File:
 
 
 __all__ = ["generate", "get_cache", "get_field_info", "get_storage"]
+
+
+def get_nonabstract_descendants(model: Any) -> Any:  # a generator of model classes
+    """``model`` unless it is abstract, then each of its non-abstract subclasses, depth first."""
+    if not model._meta.abstract:
+        yield model
+    for subclass in model.__subclasses__():
+        yield from get_nonabstract_descendants(subclass)
+
+
+__all__ += ["get_nonabstract_descendants"]

@@ -190,8 +190,9 @@ def test_forced_regeneration_replaces_the_file(caplog):
 def test_lazy_cache_file_builds_on_first_use():
     profile = saved_profile("lazycf.jpg")
     lazy = LazyImageCacheFile("testapp:profile:avatar_thumbnail", source=profile.avatar)
-    assert "not built yet" in repr(lazy)
+    assert repr(lazy).startswith("<ImageCacheFile: ")  # shown as the file, nothing generated
+    assert not lazy.storage.exists(profile.avatar_thumbnail.name)
 
     assert lazy.width == 100
     assert lazy.name == profile.avatar_thumbnail.name
-    assert "not built yet" not in repr(lazy)
+    assert repr(lazy) == f"<ImageCacheFile: {lazy.name}>"

@@ -62,6 +62,11 @@ class ImageCacheFile(CacheFile, ImageFile):
     def name(self, value: str) -> None:
         self._name = value
 
+    def __repr__(self) -> str:
+        if self._name is None and _has_no_source(self.generator):
+            return f"<{type(self).__name__}: None>"  # no source: there is no name to compute
+        return super().__repr__()
+
     def _check_source(self) -> None:
         if self.name is None:
             raise MissingSource(
@@ -88,6 +93,7 @@ class ImageCacheFile(CacheFile, ImageFile):
         # Django storages never overwrite: given a taken name they save under another one. A
         # forced regeneration must replace the file, so _store removes it just before saving
         # (only then: an extra existence check on every generation would cost a round trip).
+        self._check_source()  # no source: MissingSource, before the backend needs a name
         self._replace_existing = force
         return super().generate(force)
 
@@ -179,8 +185,10 @@ class LazyImageCacheFile(SimpleLazyObject):
         self.__dict__["generator_id"] = generator_id
 
     def __repr__(self) -> str:
+        # Shown as the cache file it stands for (as django-imagekit does): building it only
+        # looks the generator up, and the file's repr computes no name.
         if self._wrapped is empty:
-            return f"<{type(self).__name__}: {self.__dict__['generator_id']} (not built yet)>"
+            self._setup()
         return repr(self._wrapped)
 
 

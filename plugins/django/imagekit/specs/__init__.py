@@ -14,7 +14,7 @@ from django.db.models.fields.files import FieldFile
 
 from ik_host.pipeline import GeneratedImage
 from ik_host.specs import ImageSpec as HostImageSpec
-from imagekit.exceptions import MissingGeneratorId
+from imagekit.exceptions import MissingGeneratorId, MissingSource
 from imagekit.registry import generator_registry, register
 from imagekit.retired import reject_callable_processors
 
@@ -36,6 +36,9 @@ def _is_closed(source: Any) -> bool:
 
 class ImageSpec(HostImageSpec):
     """Make an image from ``source`` (a path, an open file or a Django file)."""
+
+    #: Raised when something needing the source is asked of a spec that has none.
+    MissingSource = MissingSource
 
     def _get_source(self) -> Any:
         source = self._source
