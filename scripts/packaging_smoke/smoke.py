@@ -88,9 +88,9 @@ def verify() -> None:
 def thumbnail_tag(photo: Photo) -> None:
     html = render_to_string("gallery/photo.html", {"photo": photo})
     assert f'<p class="spec">{photo.thumbnail.url}</p>' in html, html
-    match = re.search(r'<img src="([^"]+)" width="(\d+)" height="(\d+)"', html)
+    match = re.search(r'<img width="(\d+)" height="(\d+)" src="([^"]+)"', html)
     assert match, html
-    src, width, height = match.groups()
+    width, height, src = match.groups()
     assert (width, height) == ("60", "40"), html
     with Image.open(media_path(src.removeprefix(settings.MEDIA_URL))) as image:
         assert image.size == (60, 40), image.size
