@@ -4,6 +4,7 @@ host configuration is built from (the state cache and the cache-file storage).""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -12,7 +13,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage, storages
 from django.utils.module_loading import import_string
 
-from ik_processors_pilkit.utils import (  # noqa: F401 - pilkit.utils' public names
+from ik_processors_pilkit.utils import (  # pilkit.utils' public names, as upstream re-exports them
     DEFAULT_EXTENSIONS,
     PALETTE_TRANSPARENCY_FORMATS,
     RGBA_TRANSPARENCY_FORMATS,
@@ -125,10 +126,7 @@ def generate(generator: Any) -> File:
     return File(content, name=getattr(content, "name", None))
 
 
-__all__ = ["generate", "get_cache", "get_field_info", "get_storage"]
-
-
-def get_nonabstract_descendants(model: Any) -> Any:  # a generator of model classes
+def get_nonabstract_descendants(model: Any) -> Iterator[Any]:
     """``model`` unless it is abstract, then each of its non-abstract subclasses, depth first."""
     if not model._meta.abstract:
         yield model
@@ -136,4 +134,27 @@ def get_nonabstract_descendants(model: Any) -> Any:  # a generator of model clas
         yield from get_nonabstract_descendants(subclass)
 
 
-__all__ += ["get_nonabstract_descendants"]
+__all__ = [
+    "DEFAULT_EXTENSIONS",
+    "PALETTE_TRANSPARENCY_FORMATS",
+    "RGBA_TRANSPARENCY_FORMATS",
+    "FileWrapper",
+    "UnknownExtension",
+    "UnknownFormat",
+    "extension_to_format",
+    "extension_to_mimetype",
+    "format_to_extension",
+    "format_to_mimetype",
+    "generate",
+    "get_cache",
+    "get_field_info",
+    "get_nonabstract_descendants",
+    "get_storage",
+    "img_to_fobj",
+    "open_image",
+    "prepare_image",
+    "process_image",
+    "quiet",
+    "save_image",
+    "suggest_extension",
+]
