@@ -394,6 +394,10 @@ def save_image(
     original_mode = img.mode
     if autoconvert:
         img = autoconvert_for(img, fmt)
+        if fmt == "JPEG":
+            # pilkit (so django-imagekit) optimises Huffman tables whenever it autoconverts;
+            # a switched site keeps the same file sizes.
+            kwargs.setdefault("optimize", True)
     icc = img.info.get("icc_profile")
     # A profile written for CMYK (or gray) data would mislabel converted pixels.
     if icc and fmt in _ICC_FORMATS and img.mode == original_mode:

@@ -150,3 +150,15 @@ def test_icc_profile_kept(format: str) -> None:
     img = make_image("RGB", (8, 8))
     img.info["icc_profile"] = profile
     assert _roundtrip(img, format).info.get("icc_profile") == profile
+
+
+def test_jpeg_huffman_tables_optimised_under_autoconvert_as_pilkit_does() -> None:
+    img = make_image("RGB", (320, 240))
+    default = image_to_bytes(img, "JPEG", {"quality": 80}).getvalue()
+    explicit = image_to_bytes(img, "JPEG", {"quality": 80, "optimize": True}).getvalue()
+    plain = image_to_bytes(img, "JPEG", {"quality": 80, "optimize": False}).getvalue()
+    assert default == explicit
+    assert len(default) < len(plain)
+    # Without autoconvert the options are Pillow's own, as in pilkit.
+    unconverted = image_to_bytes(img, "JPEG", {"quality": 80}, autoconvert=False).getvalue()
+    assert unconverted == plain

@@ -107,6 +107,8 @@ def output_mode(mode: str, format: str, autoconvert: bool) -> str:
 def encode(img: Any, mode: str, format: str, options: dict[str, Any], autoconvert: bool) -> Any:
     """``img`` (in ``mode``) encoded as ``format`` (JPEG, PNG or WEBP); returns the vips image
     written and the bytes."""
+    if autoconvert and format == "JPEG":
+        options = {"optimize": True, **options}  # as the Pillow engine does (pilkit's default)
     arguments = save_options(format, options)
     target = output_mode(mode, format, autoconvert)
     keep = "icc"
