@@ -162,7 +162,7 @@ def test_readme_install_section_names_the_real_extras() -> None:
     readme = (ROOT / "README.md").read_text()
     assert readme.startswith("# "), "the README starts with its title and the two commands"
     section = readme.split("\n## Installing\n", 1)[1].split("\n## ", 1)[0]
-    assert "pip install ik-django\n" in section
+    assert "pip install --find-links dist ik-django\n" in section
     extras = tomllib.loads((ROOT / "plugins" / "django" / "pyproject.toml").read_text())[
         "project"]["optional-dependencies"]
     in_table = {
