@@ -26,20 +26,21 @@ for arg in "$@"; do
 done
 addr=${IK_DEMO_ADDR:-127.0.0.1:8000}
 python=${IK_DEMO_PYTHON:-.venv-demo/bin/python}
+dist=${IK_DIST_DIR:-dist}  # where scripts/build_dist.sh puts the wheels
 export DJANGO_SETTINGS_MODULE=demo.settings  # whatever the calling shell had
 manage() { "$python" example/manage.py "$@"; }
 
 if [ "$install" = 1 ]; then
-    echo "== building the wheels into dist/"
+    echo "== building the wheels into $dist/"
     bash scripts/build_dist.sh
     if [ ! -x "$python" ]; then
         "${IK_PYTHON:-python3}" -m venv "$(dirname "$(dirname "$python")")"
     fi
-    echo "== installing ik-django and the example plugin from dist/"
-    "$python" -m pip install --quiet --disable-pip-version-check --find-links dist \
+    echo "== installing ik-django and the example plugin from $dist/"
+    "$python" -m pip install --quiet --disable-pip-version-check --find-links "$dist" \
         --upgrade --force-reinstall --no-deps ik-host ik-defaults ik-processors-pilkit \
         ik-strategy-optimistic ik-django ik-example-sepia
-    "$python" -m pip install --quiet --disable-pip-version-check --find-links dist \
+    "$python" -m pip install --quiet --disable-pip-version-check --find-links "$dist" \
         ik-django ik-example-sepia
     echo "== installing scikit-image (optional: its bundled photographs are the samples)"
     "$python" -m pip install --quiet --disable-pip-version-check scikit-image \

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,26 @@ def test_photos_are_read_from_the_installed_package_files(
         ("Astronaut", "astronaut.jpg", (512, 512), "RGB"),
         ("Rocket launch", "rocket.jpg", (640, 427), "RGB"),
     ]
+
+
+def test_install_step_puts_only_what_the_demo_runs_in_a_fresh_venv(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    env = {
+        **example_env(tmp_path / "db.sqlite3", tmp_path / "media"),
+        "IK_DEMO_PYTHON": str(venv / "bin" / "python"),
+        "IK_DIST_DIR": str(tmp_path / "dist"),
+        "IK_PYTHON": sys.executable,
+    }
+    result = subprocess.run(
+        ["bash", "scripts/demo.sh", "--no-serve"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "generated, 0 failed" in result.stdout
+    listed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"],
+        capture_output=True, text=True, check=True,
+    )
+    installed = {item["name"].lower() for item in json.loads(listed.stdout)}
+    assert {"ik-django", "ik-example-sepia", "django", "pillow"} <= installed
+    assert not installed & {"pytest", "ruff", "hypothesis", "moto", "playwright", "celery"}
