@@ -20,7 +20,7 @@ for arg in "$@"; do
     case "$arg" in
         --no-serve) serve=0 ;;
         --no-install) install=0 ;;
-        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "demo.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
     esac
 done
