@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything and run every test: the full suite on Django 5.2 with SQLite, the Django
-# app's tests again on PostgreSQL, then the Django app's tests on Django 4.2, 6.0 and 6.1 (6.x on
-# Python 3.12+). On every version, django-imagekit's and pilkit's own test suites run against
+# app's tests again on PostgreSQL, then the Django app's tests and the differential tests against
+# django-imagekit/pilkit (tests/differential) on Django 4.2, 6.0 and 6.1 (6.x on Python 3.12+). On every version, django-imagekit's and pilkit's own test suites run against
 # this project (scripts/conformance.py); each must pass at least its floor.
 # Services: the machine's PostgreSQL/Redis are used when they answer; otherwise the tests
 # start (and if need be install) private ones, or fail saying why.
@@ -35,9 +35,9 @@ echo "== conformance: Django 5.2"
 .venv/bin/python scripts/conformance.py "${floors[@]}"
 
 run_version() {  # VENV PYTHON DJANGO_SPEC LABEL
-    echo "== Django app and conformance on Django $4"
+    echo "== Django app, differential tests and conformance on Django $4"
     IK_PYTHON=$2 bash scripts/install.sh "$1" "$3"
-    "$1/bin/python" -m pytest plugins/django "${@:5}"
+    "$1/bin/python" -m pytest plugins/django tests/differential "${@:5}"
     "$1/bin/python" scripts/conformance.py "${floors[@]}"
 }
 run_version .venv-django42 python3 "Django>=4.2,<4.3" 4.2 "$@"
