@@ -142,6 +142,22 @@ class AsyncBackend(CachedFileBackend):
 
     # -- the library ------------------------------------------------------------------------------
 
+    @classmethod
+    def missing_library(cls) -> str | None:
+        """What to install, when this backend's queue library is not importable here."""
+        if importlib.util.find_spec(cls.library) is None:
+            return str(cls._missing_library())
+        return None
+
+    @classmethod
+    def register_worker_tasks(cls) -> bool:
+        """Declare our task with the queue library, so a worker that imports the project's
+        ``tasks`` modules knows it. Returns whether it did (not without the library)."""
+        if not cls.tasks_module or importlib.util.find_spec(cls.library) is None:
+            return False
+        importlib.import_module(cls.tasks_module)
+        return True
+
     def tasks(self) -> ModuleType:
         """Our module for this library, imported on first use."""
         try:
@@ -149,10 +165,11 @@ class AsyncBackend(CachedFileBackend):
         except ImportError as exc:
             raise self._missing_library() from exc
 
-    def _missing_library(self) -> MissingQueueLibrary:
+    @classmethod
+    def _missing_library(cls) -> MissingQueueLibrary:
         return MissingQueueLibrary(
-            f"the {self.label} cache-file backend ({self.name!r}) needs {self.label}, which is "
-            f"not installed here: pip install 'ik-backends-async[{self.extra}]'"
+            f"the {cls.label} cache-file backend ({cls.name!r}) needs {cls.label}, which is "
+            f"not installed here: pip install 'ik-backends-async[{cls.extra}]'"
         )
 
     def __repr__(self) -> str:
@@ -193,6 +210,19 @@ class Dramatiq(AsyncBackend):
     library = "dramatiq"
     extra = "dramatiq"
     tasks_module = "ik_backends_async.dramatiq_actors"
+
+    @classmethod
+    def register_worker_tasks(cls) -> bool:
+        """Declare the actor only on a broker the project has set (django_dramatiq sets it when
+        its app loads): declared earlier, the actor would make Dramatiq build its default
+        broker in a project that does not use Dramatiq at all."""
+        if importlib.util.find_spec(cls.library) is None:
+            return False
+        from dramatiq import broker  # noqa: PLC0415  (only with the library installed)
+
+        if broker.global_broker is None:
+            return False
+        return super().register_worker_tasks()
 
     def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
         self.tasks().enqueue(payload, options)

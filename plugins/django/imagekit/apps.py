@@ -17,6 +17,7 @@ class ImagekitConfig(AppConfig):
     verbose_name = "ImageKit"
 
     def ready(self) -> None:
+        checks.refuse_mixed_install()
         install_defaults()
         receivers.connect()
         checks.register_checks()

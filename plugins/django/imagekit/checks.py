@@ -5,15 +5,24 @@
 - ``imagekit.W002``: a django-imagekit 2.x setting that no longer has any effect. A warning,
   not an error: it changes nothing, so ``migrate`` and ``runserver`` should still run.
 - ``imagekit.E003``: the cache-file storage or the state cache cannot be found.
+- ``imagekit.E004``: the default cache-file backend needs a queue library (Celery, RQ,
+  Dramatiq) that is not installed; the message says what to ``pip install``.
+- ``imagekit.E005``: django-imagekit is installed next to ik-django. Both ship the ``imagekit``
+  package, so one overwrote the other's files. Outside ``manage.py check`` the app refuses to
+  load at all (``refuse_mixed_install``): a web or worker process never runs the checks.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
+from importlib import metadata
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.core import checks
 from django.core.checks import CheckMessage, Error
+from django.core.exceptions import ImproperlyConfigured
 
 from ik_host.errors import IKError
 from ik_host.registry import resolve
@@ -79,6 +88,56 @@ def check_storage_and_cache(app_configs: Any = None, **kwargs: Any) -> list[Chec
     return errors
 
 
+def check_queue_library(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    value = settings.IMAGEKIT_DEFAULT_CACHEFILE_BACKEND
+    try:
+        backend = resolve("backend", value)
+    except IKError:
+        return []  # imagekit.E001 reports it
+    # A backend that needs a library says so (ik-backends-async's do); others have no such need.
+    probe = getattr(backend, "missing_library", None)
+    missing = probe() if probe is not None else None
+    if missing is None:
+        return []
+    return [Error(f"IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = {value!r}: {missing}", id="imagekit.E004")]
+
+
+CONFLICTING_DISTRIBUTION = "django-imagekit"
+
+
+@functools.cache
+def mixed_install() -> str | None:
+    """The problem, when django-imagekit is installed too: one metadata lookup per process."""
+    try:
+        found = metadata.distribution(CONFLICTING_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+    return (
+        f"{CONFLICTING_DISTRIBUTION} {found.version} is installed next to ik-django. Both ship "
+        f"the 'imagekit' package, so pip overwrote one's files with the other's and what is "
+        f"imported is a mix of the two. Fix: pip uninstall {CONFLICTING_DISTRIBUTION}, then "
+        f"pip install --force-reinstall ik-django (uninstalling removed files ik-django needs)."
+    )
+
+
+def check_mixed_install(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    problem = mixed_install()
+    return [Error(problem, id="imagekit.E005")] if problem else []
+
+
+def refuse_mixed_install() -> None:
+    """Stop a process that would run on a mixed install, except ``check``, which reports it."""
+    problem = mixed_install()
+    if problem and sys.argv[1:2] != ["check"]:
+        raise ImproperlyConfigured(f"{problem} (imagekit.E005)")
+
+
 def register_checks() -> None:
-    for check in (check_component_settings, check_retired_settings, check_storage_and_cache):
+    for check in (
+        check_component_settings,
+        check_retired_settings,
+        check_storage_and_cache,
+        check_queue_library,
+        check_mixed_install,
+    ):
         checks.register(check, "imagekit")
