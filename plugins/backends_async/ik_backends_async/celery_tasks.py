@@ -1,5 +1,9 @@
-"""The Celery task. A worker must import this module: add it to the app's ``include`` (or
-``imports``), e.g. ``app.conf.include = ["ik_backends_async.celery_tasks"]``."""
+"""The Celery task. A worker finds it through ``app.autodiscover_tasks()``, which imports the
+``imagekit`` app's ``tasks`` module, which imports this one; nothing to add to ``include``.
+
+Its name is ours, not django-imagekit's (``imagekit.cachefiles.backends._generate_file``, whose
+messages carry pickled objects): a worker drops such leftover messages as unregistered, and the
+next request for each of those files schedules it again."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The Dramatiq actor, declared on the project's broker when this module is imported.
 
-Set the broker first (``dramatiq.set_broker``, or django_dramatiq), then import this module;
-workers import it too: ``dramatiq myproject.broker ik_backends_async.dramatiq_actors``.
-Dramatiq's own retries are off: a failure is recorded and scheduled again by the backend.
+Set the broker first (``dramatiq.set_broker``, or django_dramatiq), then import this module.
+Workers import it through the ``imagekit`` app's ``tasks`` module, which django_dramatiq's
+``manage.py rundramatiq`` discovers; a plain ``dramatiq`` command names it:
+``dramatiq myproject.broker imagekit.tasks``. Dramatiq's own retries are off: a failure is
+recorded and scheduled again by the backend.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import dramatiq
+from dramatiq.middleware import Retries
 
 from ik_backends_async.options import AsyncOptions, current_options
 from ik_backends_async.worker import ensure_django, generate_from_payload
@@ -22,12 +25,18 @@ def _generate(payload: dict[str, Any]) -> None:
     generate_from_payload(payload)
 
 
+def _retry_options() -> dict[str, Any]:
+    # A broker without the Retries middleware rejects the option (and retries nothing anyway).
+    retrying = any(isinstance(m, Retries) for m in dramatiq.get_broker().middleware)
+    return {"max_retries": 0} if retrying else {}
+
+
 ensure_django()  # the queue name may come from the Django settings
 generate = dramatiq.actor(
     _generate,
     actor_name=ACTOR_NAME,
     queue_name=current_options().queue or DEFAULT_QUEUE,
-    max_retries=0,
+    **_retry_options(),
 )
 
 

@@ -1,5 +1,8 @@
-"""The RQ job. Tasks are serialized as JSON, so workers run with
-``rq worker --serializer rq.serializers.JSONSerializer``."""
+"""The RQ job. A job names its function by path (``JOB``), which any worker of the project
+imports; nothing to register. Jobs are serialized as JSON, so workers run with
+``--serializer rq.serializers.JSONSerializer`` (``rq worker`` and django-rq's
+``manage.py rqworker`` alike), and Django is set up on the first job when the worker has not
+done it (``DJANGO_SETTINGS_MODULE`` in its environment)."""
 
 from __future__ import annotations
 
