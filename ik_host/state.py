@@ -1,13 +1,15 @@
 """What is known about a cache file, as kept in the state cache.
 
 A record is stored as a plain tuple so any cache (in-process, Django's, Redis) can hold it and
-older records stay readable when fields are added at the end.
+older records stay readable when fields are added at the end; a record holding only a state is
+stored as the bare state string, as django-imagekit stores every state.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -27,7 +29,9 @@ class StateRecord(NamedTuple):
     size: int | None = None
     error: str | None = None
 
-    def dump(self) -> tuple[Any, ...]:
+    def dump(self) -> str | tuple[Any, ...]:
+        if self.width is None and self.height is None and self.size is None and not self.error:
+            return self.state.value
         return (self.state.value, self.width, self.height, self.size, self.error)
 
     @classmethod
@@ -45,11 +49,26 @@ class StateRecord(NamedTuple):
 _STATES = {state.value: state for state in CacheFileState}
 
 
+# What memcached refuses in a key: whitespace and control characters.
+_UNSAFE_KEY_CHARS = re.compile(r"[\x00-\x1f\s]+")
+# Keys from this length on are shortened, leaving room for a cache's own key prefix and
+# version within memcached's 250 bytes.
+MAX_KEY_LENGTH = 200
+
+
 @functools.lru_cache(maxsize=8192)
 def state_key(prefix: str, name: str) -> str:
-    """A cache key for a cache file's state, valid for memcached and Redis whatever the name.
+    """The cache key of a cache file's state: django-imagekit's, so both share a state cache.
 
-    Names may hold spaces, non-ASCII or be very long; a digest keeps keys short and plain.
+    ``<prefix><name>-state``, without whitespace or control characters; a key of 200 bytes or
+    more keeps its first 167 and ends with ``:`` and the MD5 of the whole unstripped key.
+    django-imagekit counts characters: the same for ASCII names, while bytes keep a non-ASCII
+    key within memcached's limit.
     """
-    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return f"{prefix}state:{digest}"
+    key = f"{prefix}{name}-state"
+    safe = _UNSAFE_KEY_CHARS.sub("", key).encode("utf-8", "surrogatepass")
+    if len(safe) < MAX_KEY_LENGTH:
+        return safe.decode("utf-8", "surrogatepass")
+    digest = hashlib.md5(key.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+    head = safe[: MAX_KEY_LENGTH - len(digest) - 1].decode("utf-8", "ignore")  # whole characters
+    return f"{head}:{digest}"
