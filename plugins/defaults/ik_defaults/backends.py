@@ -10,6 +10,10 @@ The state cache is a convenience, never a point of failure. When it raises (Redi
 network fault), one warning is logged, its answers are taken as misses (so existence is asked of
 the storage), writes are dropped and generation goes ahead without the lock. It is left alone for
 ``cache_retry_seconds`` after a failure, then tried again; once it answers, it is used as before.
+
+Inside ``ik_defaults.statecache.local_states()`` states are first looked up in the block's
+mapping, and what is read from or written to the state cache is kept there (see
+``prefetch_states`` to fill it with one ``get_many``).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
+from ik_defaults.statecache import active_local_states
 from ik_host.components import get_state_cache
 from ik_host.config import get_config
 from ik_host.state import CacheFileState, StateRecord, state_key
@@ -100,7 +106,10 @@ class CachedFileBackend:
                 # meanwhile (scheduled, generated, failed) is newer than what we saw.
                 timeout = self.timeout_for(record.state)
                 if self.cache_add(key, record.dump(), timeout) is False:
+                    self._forget_locally(key)
                     record = StateRecord.load(self.cache_get(key)) or record
+                else:
+                    self._keep_locally(key, record.dump())
         self._remember(file, record)
         return record
 
@@ -113,10 +122,34 @@ class CachedFileBackend:
         self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
         self._remember(file, record)
 
-    # -- the state cache, tolerating its failures -----------------------------------------------
+    # -- the request-local states, then the state cache ------------------------------------------
+
+    @staticmethod
+    def _keep_locally(key: str, value: Any) -> None:
+        local = active_local_states()
+        if local is not None:
+            local[key] = value
+
+    @staticmethod
+    def _forget_locally(key: str) -> None:
+        local = active_local_states()
+        if local is not None:
+            local.pop(key, None)
 
     def cache_get(self, key: str) -> Any:
-        """The cached value, or None for a miss or while the cache is failing."""
+        """The value of the active request-local states, else the state cache's (then kept
+        locally): None for a miss or while the cache is failing."""
+        local = active_local_states()
+        if local is not None and key in local:
+            return local[key]
+        value = self._shared_get(key)
+        if local is not None:
+            local[key] = value
+        return value
+
+    # -- the state cache, tolerating its failures -----------------------------------------------
+
+    def _shared_get(self, key: str) -> Any:
         if self._cache_down_until and time.monotonic() < self._cache_down_until:
             return None
         try:
@@ -129,8 +162,9 @@ class CachedFileBackend:
         return value
 
     def cache_set(self, key: str, value: Any, timeout: float | None) -> None:
-        """Store ``value``; dropped while the cache is failing."""
+        """Store ``value`` (also in the request-local states); dropped while the cache fails."""
         self._cache_call("set", key, value, timeout)
+        self._keep_locally(key, value)
 
     def cache_add(self, key: str, value: Any, timeout: float | None) -> bool | None:
         """``add``'s answer (True when the key was free), or None while the cache is failing."""
@@ -189,14 +223,18 @@ class CachedFileBackend:
         Without a working cache there is no shared lock: the file is generated anyway (the
         storage writes it atomically, so concurrent writers cannot leave it half-written).
         """
-        lock_key = self.get_key(file) + ":lock"
+        key = self.get_key(file)
+        lock_key = key + ":lock"
         lock_timeout = self.lock_timeout
         deadline = time.monotonic() + lock_timeout
         if force:
             self._remember(file, StateRecord(CacheFileState.DOES_NOT_EXIST))
         locked = self.cache_add(lock_key, uuid.uuid4().hex, lock_timeout)
+        waited = locked is False
         while locked is False:
             time.sleep(LOCK_POLL_SECONDS)
+            # The holder's progress is only in the state cache, never in a request-local copy.
+            self._forget_locally(key)
             record = self.get_record(file, check_if_unknown=False)
             if record.state is CacheFileState.EXISTS and not force:
                 return record
@@ -205,6 +243,8 @@ class CachedFileBackend:
             locked = self.cache_add(lock_key, uuid.uuid4().hex, lock_timeout)
         # Another caller may have generated the file and released the lock between our
         # existence check and taking the lock. Without the cache, only the storage can tell.
+        if waited:
+            self._forget_locally(key)
         record = self.get_record(file, check_if_unknown=locked is None)
         if record.state is CacheFileState.EXISTS and not force:
             if locked:
@@ -232,3 +272,39 @@ class Simple(CachedFileBackend):
         if force or not self.exists(file):
             return self.generate_now(file, force)
         return None
+
+
+def prefetch_states(
+    files: Iterable[Any],
+    state_cache: MutableMapping[str, Any],
+    cache: Any = None,
+) -> None:
+    """Put the stored states of ``files`` in ``state_cache``, one ``get_many`` per state cache.
+
+    ``cache`` replaces each file's backend's state cache. Only files of a ``CachedFileBackend``
+    with a name count; keys already in the mapping are not asked again; misses are kept as
+    ``None``. A failing cache fills nothing: each backend then copes with it on its own lookup.
+    """
+    by_cache: dict[int, tuple[Any, set[str]]] = {}
+    for file in files:
+        backend = getattr(file, "cachefile_backend", None)
+        if not isinstance(backend, CachedFileBackend) or not file.name:
+            continue
+        key = backend.get_key(file)
+        if key not in state_cache:
+            shared = cache if cache is not None else backend.cache
+            by_cache.setdefault(id(shared), (shared, set()))[1].add(key)
+    for shared, keys in by_cache.values():
+        try:
+            found = _get_many(shared, keys)
+        except Exception as exc:  # the cache client's own errors
+            logger.debug("prefetching %d cache-file states failed: %r", len(keys), exc)
+            continue
+        for key in keys:
+            state_cache[key] = found.get(key)
+
+
+def _get_many(cache: Any, keys: set[str]) -> dict[str, Any]:
+    if hasattr(cache, "get_many"):
+        return cache.get_many(keys)
+    return {key: value for key in keys if (value := cache.get(key)) is not None}

@@ -1,10 +1,17 @@
-"""An in-process state cache with Django's cache signatures (``timeout=None`` is forever)."""
+"""An in-process state cache with Django's cache signatures (``timeout=None`` is forever), and
+the request-local layer ``CachedFileBackend`` consults before its state cache.
+
+Inside ``with local_states():`` a backend answers each key from the block's mapping once it has
+seen it (read, prefetched or written), so a page asks the shared cache at most once per file.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 
@@ -59,3 +66,29 @@ class MemoryStateCache:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+
+# The request-local layer over the shared state cache: a mapping of state key to stored value
+# (``None`` recording a known miss), consulted by ``CachedFileBackend`` before its cache.
+_local_states: ContextVar[MutableMapping[str, Any] | None] = ContextVar(
+    "ik_local_states", default=None
+)
+
+
+@contextmanager
+def local_states(
+    mapping: MutableMapping[str, Any] | None = None,
+) -> Iterator[MutableMapping[str, Any]]:
+    """Make ``mapping`` (a new dict by default) the request-local states inside the block."""
+    if mapping is None:
+        mapping = {}
+    token = _local_states.set(mapping)
+    try:
+        yield mapping
+    finally:
+        _local_states.reset(token)
+
+
+def active_local_states() -> MutableMapping[str, Any] | None:
+    """The mapping of the innermost ``local_states`` block, if any."""
+    return _local_states.get()

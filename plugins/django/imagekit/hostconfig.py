@@ -7,7 +7,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 from ik_host.config import Config
 from ik_host.imageio import Limits
-from imagekit.cachefiles.state import LayeredStateCache
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
 
@@ -36,7 +35,7 @@ def build_config() -> Config:
         engine=settings.IMAGEKIT_DEFAULT_ENGINE,
         image_threads=settings.IMAGEKIT_IMAGE_THREADS,
         storage=get_storage(),
-        state_cache=LayeredStateCache(get_cache()),
+        state_cache=get_cache(),
         cache_prefix=settings.IMAGEKIT_CACHE_PREFIX,
         cache_timeout=settings.IMAGEKIT_CACHE_TIMEOUT,
         limits=Limits(

@@ -95,7 +95,7 @@ def test_the_host_configuration_is_built_from_the_settings():
     assert get_backend() is get_backend()  # built once per configuration
     assert isinstance(get_backend(), ik_defaults.backends.Simple)
     assert config.storage is default_storage
-    assert config.state_cache.shared.get("nothing") is None
+    assert config.state_cache.get("nothing") is None
     with override_settings(
         IMAGEKIT_CACHEFILE_DIR="thumbs",
         IMAGEKIT_CACHE_PREFIX="ik-test:",
@@ -112,10 +112,10 @@ def test_the_host_configuration_is_built_from_the_settings():
 def test_debug_uses_a_dummy_state_cache():
     with override_settings(DEBUG=True):
         assert settings.IMAGEKIT_CACHE_BACKEND.endswith("DummyCache")
-        assert isinstance(get_config().state_cache.shared, DummyCache)
+        assert isinstance(get_config().state_cache, DummyCache)
         file = saved_profile("debug.jpg").avatar_thumbnail
         assert (file.width, file.height) == (100, 50)  # works, remembering nothing
-    assert not isinstance(get_config().state_cache.shared, DummyCache)
+    assert not isinstance(get_config().state_cache, DummyCache)
 
 
 def test_a_cache_alias_is_used_for_states():

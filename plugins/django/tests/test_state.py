@@ -113,5 +113,12 @@ def test_prefetch_into_a_given_mapping_from_a_given_cache(counting_cache):
 def test_files_without_a_source_are_skipped(counting_cache):
     empty = Profile.objects.create().avatar_thumbnail
     counting_cache.calls.clear()
-    assert prefetch_cachefile_states([empty]) == {}
+    assert prefetch_cachefile_states([empty], state_cache={}) == {}
+    assert counting_cache.calls["get_many"] == 0
+
+
+def test_without_a_mapping_prefetch_does_nothing(counting_cache):
+    [profile] = make_profiles(1)
+    counting_cache.calls.clear()
+    assert prefetch_cachefile_states([profile.avatar_thumbnail]) is None
     assert counting_cache.calls["get_many"] == 0
