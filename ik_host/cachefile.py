@@ -120,14 +120,16 @@ class CacheFile:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         if actual != name:
+            # The arguments are django-imagekit's (storage, name, saved name, backend): projects
+            # filter on them.
             logger.warning(
-                "storage %r saved cache file %r as %r instead (backend %r); the cache file will "
-                "keep pointing at %r",
+                "storage %r saved cache file %r as %r instead, probably because a file of that "
+                "name existed: generated twice (a race in backend %r, or a plain generation "
+                "where a forced one was meant); the saved file is not used",
                 storage,
                 name,
                 actual,
                 self.cachefile_backend,
-                name,
             )
         return StateRecord(
             CacheFileState.EXISTS,
@@ -231,6 +233,10 @@ class CacheFile:
         if not self.name:
             return False
         self._require_existence()
+        # A strategy may vouch for existence (Optimistic does): then truth costs no lookup.
+        verify = getattr(self.cachefile_strategy, "should_verify_existence", None)
+        if verify is not None and not verify(self):
+            return True
         return bool(self.cachefile_backend.exists(self))
 
     def __eq__(self, other: object) -> bool:

@@ -11,5 +11,9 @@ class Optimistic:
     def on_source_saved(self, file: Any) -> None:
         file.generate()
 
+    def should_verify_existence(self, file: Any) -> bool:
+        """Never: a cache file is truthy without asking the backend or the storage."""
+        return False
+
 
 __all__ = ["Optimistic"]

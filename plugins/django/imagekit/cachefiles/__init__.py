@@ -99,7 +99,7 @@ class ImageCacheFile(CacheFile, ImageFile):
 
     def _store(self, storage: Any, name: str, content: Any) -> str:
         if writes_in_place(storage):
-            return save_atomically(storage, name, content)
+            return save_atomically(storage, name, content, replace=self._replace_existing)
         if self._replace_existing:
             storage.delete(name)
         return super()._store(storage, name, content)
@@ -152,23 +152,45 @@ def storage_url(storage: Any, name: str) -> str:
     return url
 
 
-def save_atomically(storage: FileSystemStorage, name: str, content: Any) -> str:
-    """Save ``content`` as ``name`` in a Django ``FileSystemStorage`` so that it appears whole.
+def save_atomically(
+    storage: FileSystemStorage, name: str, content: Any, replace: bool = False
+) -> str:
+    """Save ``content`` as ``name`` in a Django ``FileSystemStorage`` so that it appears whole;
+    returns the name saved under.
 
     Django's ``FileSystemStorage`` writes in place: a reader could see half a file, and a write
     that fails midway would leave that half behind, to be served as if complete. The storage
     writes a temporary file in the same directory instead (with its own permissions and
-    directory handling), which is then renamed over ``name`` in one step. The rename also
-    replaces an existing file, so concurrent writers of one name all succeed with the same name.
+    directory handling), which then appears as ``name`` in one step. With ``replace`` it is
+    renamed over an existing file; otherwise, as the storage itself would, a taken name is left
+    alone and the file saved under a free variant of it.
     """
     temp_name = posixpath.join(posixpath.dirname(name), f".ik-{uuid.uuid4().hex}.part")
     try:
         saved = storage.save(temp_name, content)
-        os.replace(storage.path(saved), storage.path(name))
-    except BaseException:
-        storage.delete(temp_name)
-        raise
-    return name
+        if replace:
+            os.replace(storage.path(saved), storage.path(name))
+            return name
+        return _link_under_free_name(storage, saved, name)
+    finally:
+        storage.delete(temp_name)  # gone after a rename; a FileSystemStorage does not mind
+
+
+def _link_under_free_name(storage: FileSystemStorage, saved: str, name: str) -> str:
+    # A hard link fails rather than replace, so no other writer's file is overwritten.
+    candidate = name
+    for _ in range(100):
+        try:
+            os.link(storage.path(saved), storage.path(candidate))
+            return candidate
+        except FileExistsError:
+            candidate = storage.get_available_name(name)
+        except OSError:  # no hard links here (some network or FUSE file systems)
+            if storage.exists(candidate):
+                candidate = storage.get_available_name(name)
+            os.replace(storage.path(saved), storage.path(candidate))
+            return candidate
+    raise FileExistsError(f"no free name like {name!r} in {storage!r}")
 
 
 class LazyImageCacheFile(SimpleLazyObject):
