@@ -1,72 +1,141 @@
-"""Stable hashes of specs: the same spec gives the same hash in every process and on every machine.
+"""Spec hashes that equal django-imagekit's, so a switched site keeps its cache-file names.
 
-The hash is taken over a canonical JSON description (class paths, attribute values, format,
-options, source name), never over pickle bytes or ``repr``s, which change between Python
-versions and carry memory addresses.
+django-imagekit names a cache file after the md5 of a protocol-0 pickle of the spec's
+``[source name, processors, format, options, autoconvert]``, made by a pickler that writes dict
+items and set members sorted. ``spec_hash`` writes the same bytes: pickle's own pure-Python
+pickler with the same two canonicalisations, so ints, strings, tuples, enums and the memo
+(an object met twice is written once, then referred to) all come out as they do there.
+
+An object may stand for an instance of a class that is not installed here (a processor written
+anew after pilkit's, say) by defining ``__ik_hash_state__(self)``, returning::
+
+    ("package.module.ClassName", state)              # an ordinary object
+    ("package.module.ClassName", state, base_value)  # a subclass of a built-in type
+
+(or the class itself in place of its name). It is then written as pickle writes an instance
+of that top-level class: the class as a global reference by that name (referred to, not
+repeated, when it comes again in the same hash), the
+instance rebuilt by ``copyreg._reconstructor`` from ``object`` (or from ``type(base_value)``
+holding ``base_value``, as for a ``list`` subclass), and ``state`` (its ``__dict__``) after it,
+left out when empty. The named module is never imported. Any other object is pickled as it is,
+except that a class or function pickle cannot find by its name (one defined inside a function,
+which django-imagekit cannot hash at all) is written by its module and qualified name.
 """
 
 from __future__ import annotations
 
+import _compat_pickle
+import copyreg
 import hashlib
-import json
-import math
-from enum import Enum
+import io
+import pickle
+import types
 from typing import Any
 
-_MAX_DEPTH = 8
+# The protocol django-imagekit pickles with; its names are only reproducible with the same one.
+PROTOCOL = 0
 
 
-def _qualified_name(obj: Any) -> str:
-    cls = obj if isinstance(obj, type) else type(obj)
-    return f"{cls.__module__}.{cls.__qualname__}"
+class _ClassName:
+    """A stand-in for the class ``module.name``, one per name and pickler, so it memoises."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, dotted: str) -> None:
+        module, _, name = dotted.rpartition(".")
+        if not module or not name:
+            raise ValueError(f"expected a dotted class name like 'pkg.mod.Class', got {dotted!r}")
+        self.module = module
+        self.name = name
 
 
-def _image_digest(img: Any) -> list[Any]:
-    digest = hashlib.blake2b(img.tobytes(), digest_size=16).hexdigest()
-    return ["PIL.Image", img.mode, list(img.size), digest]
+class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
+    """pickle's Python pickler, writing dict items and set members in sorted order."""
+
+    dispatch = pickle._Pickler.dispatch.copy()  # type: ignore[attr-defined]
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, PROTOCOL)
+        self._class_names: dict[str, _ClassName] = {}
+
+    def save_dict(self, obj: dict[Any, Any]) -> None:
+        # Protocol 0 has no EMPTY_DICT and no batching: MARK DICT, then one SETITEM per item.
+        self.write(pickle.MARK + pickle.DICT)
+        self.memoize(obj)
+        for key, value in sorted(obj.items()):
+            self.save(key)
+            self.save(value)
+            self.write(pickle.SETITEM)
+
+    def save_set(self, obj: set[Any]) -> None:
+        # Protocol 0 writes a set as set(list): the list sorted, so the order is the members'.
+        self.save_reduce(set, (sorted(obj),), obj=obj)
+
+    def save_global(self, obj: Any, name: str | None = None) -> None:
+        try:
+            super().save_global(obj, name)
+        except pickle.PicklingError:
+            # Not importable by its name (a class or function defined inside a function), where
+            # django-imagekit fails: written by its module and qualified name all the same.
+            qualname = name or getattr(obj, "__qualname__", None) or obj.__name__
+            self._write_global(obj.__module__, qualname)
+            self.memoize(obj)
+
+    def save_class_name(self, obj: _ClassName) -> None:
+        self._write_global(obj.module, obj.name)
+        self.memoize(obj)
+
+    def _write_global(self, module: str, name: str) -> None:
+        # As pickle does for protocols 0-2, Python 3 module names are written as Python 2's.
+        if (module, name) in _compat_pickle.REVERSE_NAME_MAPPING:
+            module, name = _compat_pickle.REVERSE_NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.REVERSE_IMPORT_MAPPING:
+            module = _compat_pickle.REVERSE_IMPORT_MAPPING[module]
+        try:
+            self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode("ascii"))
+        except UnicodeEncodeError:
+            raise pickle.PicklingError(f"{module}.{name} is not an ASCII name") from None
+
+    dispatch[dict] = save_dict
+    dispatch[set] = save_set
+    dispatch[_ClassName] = save_class_name
+    dispatch[types.FunctionType] = save_global
+
+    def _class_name(self, dotted: str) -> _ClassName:
+        known = self._class_names.get(dotted)
+        if known is None:
+            known = self._class_names[dotted] = _ClassName(dotted)
+        return known
+
+    def reducer_override(self, obj: Any) -> Any:
+        method = getattr(type(obj), "__ik_hash_state__", None)
+        if method is None:
+            return NotImplemented
+        cls, state, *base = method(obj)
+        if not isinstance(cls, type):
+            cls = self._class_name(cls)
+        args = (cls, type(base[0]), base[0]) if base else (cls, object, None)
+        # copyreg leaves an empty __dict__ out.
+        return (copyreg._reconstructor, args, state) if state else (copyreg._reconstructor, args)
 
 
-def canonical(value: Any, depth: int = 0) -> Any:
-    """A JSON-able description of ``value`` that depends only on its meaning."""
-    if depth > _MAX_DEPTH:
-        raise ValueError(f"cannot describe {_qualified_name(value)}: nested too deeply")
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else str(value)
-    if isinstance(value, Enum):
-        return [_qualified_name(value), canonical(value.value, depth + 1)]
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return ["bytes", hashlib.blake2b(bytes(value), digest_size=16).hexdigest()]
-    if isinstance(value, (list, tuple)):
-        return [canonical(item, depth + 1) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((canonical(item, depth + 1) for item in value), key=json.dumps)
-    if isinstance(value, dict):
-        return sorted(
-            ([str(key), canonical(item, depth + 1)] for key, item in value.items()),
-            key=lambda pair: pair[0],
-        )
-    if isinstance(value, type):
-        return ["class", _qualified_name(value)]
-    if callable(value) and hasattr(value, "__qualname__"):
-        return ["callable", f"{value.__module__}.{value.__qualname__}"]
-    if hasattr(value, "tobytes") and hasattr(value, "mode"):
-        return _image_digest(value)
-    return [_qualified_name(value), canonical(_attributes(value), depth + 1)]
+def canonical_pickle(obj: Any) -> bytes:
+    """The protocol-0 pickle of ``obj`` with dicts and sets sorted (see the module docstring)."""
+    buffer = io.BytesIO()
+    _CanonicalPickler(buffer).dump(obj)
+    return buffer.getvalue()
 
 
-def _attributes(obj: Any) -> dict[str, Any]:
-    """An object's public state: ``__dict__`` and ``__slots__`` without private names."""
-    attrs: dict[str, Any] = {}
-    for name in getattr(type(obj), "__slots__", ()):
-        if hasattr(obj, name):
-            attrs[name] = getattr(obj, name)
-    attrs.update(getattr(obj, "__dict__", {}))
-    return {name: value for name, value in attrs.items() if not name.startswith("_")}
+def spec_hash(obj: Any) -> str:
+    """The md5 hex digest of ``canonical_pickle(obj)``: django-imagekit's spec hash."""
+    return hashlib.md5(canonical_pickle(obj), usedforsecurity=False).hexdigest()
 
 
-def stable_hash(*parts: Any) -> str:
-    """A 32-hex-digit digest of the canonical description of ``parts``."""
-    text = json.dumps(canonical(list(parts)), separators=(",", ":"), sort_keys=True)
-    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+def exact_key(value: Any) -> Any:
+    """``value`` as a dict key that tells apart what hashes apart: ``0``, ``False`` and ``0.0``
+    are equal keys but pickle differently, so each is paired with its type (tuples too, item by
+    item). Raises TypeError for an unhashable value, as ``hash`` does."""
+    if type(value) is tuple:
+        return (tuple, tuple(exact_key(item) for item in value))
+    hash(value)
+    return (type(value), value)

@@ -16,7 +16,7 @@ from typing import Any
 from ik_host.components import get_engine, get_namer
 from ik_host.config import get_config
 from ik_host.errors import MissingSource
-from ik_host.hashing import stable_hash
+from ik_host.hashing import spec_hash
 from ik_host.imageio import source_name
 from ik_host.memo import ClearingMemo
 from ik_host.pipeline import GeneratedImage
@@ -31,6 +31,14 @@ def _shaped_by_class_attributes(cls: type) -> bool:
     return not any(
         hasattr(inspect.getattr_static(cls, name, None), "__get__") for name in SHAPING_ATTRIBUTES
     )
+
+
+def _as_pickled(processors: Any) -> Any:
+    """``processors`` as django-imagekit would hold them: a list or tuple as given; our empty
+    default (a tuple, so that it cannot be mutated) as its empty list."""
+    if isinstance(processors, list) or (isinstance(processors, tuple) and processors):
+        return processors
+    return list(processors)
 
 
 # (hash_key, source name) -> hash. Holds only keys and strings, never a spec or its source.
@@ -86,12 +94,11 @@ class ImageSpec:
         return digest
 
     def compute_hash(self) -> str:
-        return stable_hash(
-            self.source_name,
-            list(self.processors),
-            self.format,
-            self.options or {},
-            self.autoconvert,
+        """django-imagekit's hash of the same spec (see ``ik_host.hashing``), so a site that
+        switches keeps its cache files."""
+        return spec_hash(
+            [self.source_name, _as_pickled(self.processors), self.format, self.options,
+             self.autoconvert]
         )
 
     def hash_key(self) -> Hashable | None:

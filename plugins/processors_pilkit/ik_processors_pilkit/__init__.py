@@ -4,6 +4,8 @@ Every processor has ``process(img) -> img``; the resizing and cropping ones also
 ``size_hint(source_size)`` (see ``resize``) and ``output_size(source_size)``.
 """
 
+# Gives the processors above django-imagekit's cache-file hashes; imported for that effect.
+from ik_processors_pilkit import _hash_identity  # noqa: F401
 from ik_processors_pilkit.base import (
     Adjust,
     Anchor,
