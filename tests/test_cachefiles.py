@@ -74,24 +74,35 @@ def test_namers_give_the_documented_names(media: Path, jpeg_path: Path, tmp_path
     class Named(Thumbnail):
         pass
 
-    spec = Named(source=open(jpeg_path, "rb"))
+    def named(name: str) -> io.BytesIO:
+        source = io.BytesIO(jpeg_path.read_bytes())
+        source.name = name
+        return source
+
+    spec = Named(source=named("photos/thumbnails/bulldog.jpg"))
     digest = spec.get_hash()
-    stem = str(jpeg_path.with_suffix("")).lstrip("/")
-    assert spec.cachefile_name == f"CACHE/images/{stem}/{digest}.jpg"
+    assert spec.cachefile_name == f"CACHE/images/photos/thumbnails/bulldog/{digest}.jpg"
+    # An absolute name (a file outside any storage) keeps its directories out of the name.
+    absolute = Named(source=open(jpeg_path, "rb"))
+    assert absolute.cachefile_name == f"CACHE/images/{absolute.get_hash()}.jpg"
     Named.cachefile_namer = "source_name_dot_hash"
+    assert Named(source=named("photos/thumbnails/bulldog.jpg")).cachefile_name == (
+        f"CACHE/images/photos/thumbnails/bulldog.{digest[:12]}.jpg"
+    )
     assert Named(source=open(jpeg_path, "rb")).cachefile_name == (
-        f"CACHE/images/{stem}.{digest[:12]}.jpg"
+        f"CACHE/images/bulldog.{absolute.get_hash()[:12]}.jpg"
     )
     Named.cachefile_namer = "imagekit.cachefiles.namers.hash"
-    assert Named(source=open(jpeg_path, "rb")).cachefile_name == f"CACHE/images/{digest}.jpg"
+    assert Named(source=named("photos/thumbnails/bulldog.jpg")).cachefile_name == (
+        f"CACHE/images/{digest}.jpg"
+    )
 
 
 @pytest.mark.parametrize(
     "evil",
     [
-        "../../etc/passwd.jpg",
         "/etc/passwd.jpg",
-        "a/../../../b.jpg",
+        "a/../b.jpg",
         "nul\x00byte.jpg",
         "C:\\windows\\x.jpg",
         "x" * 600 + ".jpg",
@@ -108,6 +119,15 @@ def test_cache_files_stay_inside_the_cache_dir(media: Path, evil: str) -> None:
     assert path.is_relative_to((media / "CACHE" / "images").resolve())
     assert all(len(part.encode()) <= 255 for part in path.parts)
     assert path.exists()
+
+
+@pytest.mark.parametrize("evil", ["../../etc/passwd.jpg", "a/../../../b.jpg", "../x"])
+def test_a_source_name_leaving_the_cache_dir_is_refused(media: Path, evil: str) -> None:
+    source = io.BytesIO(image_bytes(make_image(), "PNG"))
+    source.name = evil
+    file = CacheFile(Thumbnail(source=source))
+    with pytest.raises(UnsafePathError):
+        _ = file.name
 
 
 def test_storage_refuses_a_path_that_leaves_it(tmp_path: Path) -> None:
@@ -167,7 +187,7 @@ def test_hash_changes_with_anything_that_shapes_the_output(jpeg_path: Path) -> N
 def test_hash_is_computed_once_per_source(jpeg_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = Thumbnail(source=str(jpeg_path))
     first = spec.get_hash()
-    monkeypatch.setattr("ik_host.specs.stable_hash", lambda *a: pytest.fail("hashed again"))
+    monkeypatch.setattr("ik_host.specs.spec_hash", lambda *a: pytest.fail("hashed again"))
     assert spec.get_hash() == first
     assert spec.cachefile_name == spec.cachefile_name
 
@@ -220,7 +240,8 @@ def test_failed_save_is_named_and_leaves_no_stale_state(tmp_path: Path, jpeg_pat
     set_config(Config(storage=ExplodingStorage(str(tmp_path / "m")), state_cache=cache))
     try:
         file = CacheFile(Thumbnail(source=str(jpeg_path)))
-        with pytest.raises(CacheFileError, match=r"storing cache file .*bulldog.* disk full"):
+        named = r"storing cache file 'CACHE/images/[0-9a-f]{32}\.jpg'.* disk full"
+        with pytest.raises(CacheFileError, match=named):
             file.generate()
         assert file.state().state is CacheFileState.FAILED
         assert cache.get(file.cachefile_backend.get_key(file) + ":lock") is None
