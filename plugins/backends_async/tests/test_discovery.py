@@ -92,7 +92,8 @@ from imagekit.registry import generator_registry
 
 source = default_storage.open("src.png")
 file = ImageCacheFile(generator_registry.get("photos:thumb", source=source))
-assert not file  # scheduled, not made: the worker makes it
+# Scheduled, not made: the worker makes it.
+assert not file, (file.state(), file.cachefile_backend, file.cachefile_strategy)
 print(file.name)
 """
 
