@@ -9,14 +9,25 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from django.conf import settings
+
+from ik_host.hashing import exact_key
+from ik_processors_pilkit.base import Anchor
 from ik_processors_pilkit.resize import Thumbnail as ThumbnailProcessor
 from imagekit.registry import register
 from imagekit.specs import ImageSpec
 
+# A format argument left out, as opposed to None given.
+_SETTING = object()
+
 
 class Thumbnail(ImageSpec):
     """A thumbnail of ``source``: cropped to ``width`` x ``height`` when both are given (and
-    ``crop`` is not False), else fitted inside them. See pilkit's ``Thumbnail`` processor."""
+    ``crop`` is not False), else fitted inside them. See pilkit's ``Thumbnail`` processor.
+
+    Without a ``format`` argument the format is ``IMAGEKIT_DEFAULT_THUMBNAIL_FORMAT`` (None, the
+    default: the source's), as in django-imagekit.
+    """
 
     def __init__(
         self,
@@ -25,9 +36,15 @@ class Thumbnail(ImageSpec):
         anchor: Any = None,
         crop: bool | None = None,
         upscale: bool | None = None,
-        format: str | None = None,
+        format: Any = _SETTING,
         **kwargs: Any,
     ) -> None:
+        if format is _SETTING:
+            format = getattr(settings, "IMAGEKIT_DEFAULT_THUMBNAIL_FORMAT", None)
+        if anchor and anchor != ThumbnailProcessor.AUTO:
+            # The processor, like pilkit's, checks an anchor only when it runs; a tag's anchor
+            # is checked before anything is decoded, as its other arguments are.
+            Anchor.get_tuple(anchor)
         self.processors = [
             ThumbnailProcessor(width, height, anchor=anchor, crop=crop, upscale=upscale)
         ]
@@ -38,11 +55,11 @@ class Thumbnail(ImageSpec):
     def hash_key(self) -> Hashable | None:
         # The processors are made from these arguments alone, so equal arguments give equal
         # hashes: a page of thumbnail tags hashes each size once, not once per render.
+        # Typed: crop=0 and crop=False hash apart (django-imagekit pickles them apart).
         try:
-            hash(self._arguments)
+            return (type(self), exact_key(self._arguments))
         except TypeError:  # e.g. an anchor given as a list
             return None
-        return (type(self), self._arguments)
 
 
 register.generator("imagekit:thumbnail", Thumbnail)

@@ -12,6 +12,8 @@ from ik_testproject.tagapp.models import TagPhoto
 from imagekit import ImageSpec, register, unregister
 from imagekit.exceptions import NotRegistered
 from imagekit.processors import ResizeToFill
+from imagekit.registry import generator_registry
+from imagekit.templatetags._sizes import scale
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +364,25 @@ def test_malformed_tags_fail_at_compile_time(tag, message):
         Template("{% load imagekit %}" + tag)
     tag_name = tag.split()[1]
     assert str(caught.value).startswith(f"'{tag_name}' tag: ")
+
+
+def test_options_equal_as_keys_but_hashed_apart_give_files_apart(source):
+    # crop=0 and crop=False are one dict key, yet django-imagekit's hashes (names) differ.
+    def name(options):
+        return render("{% thumbnail '90x90' src " + options + " as th %}{{ th.name }}", src=source)
+
+    names = [name(options) for options in ("crop=0", "crop=False", "crop=0", "upscale=1")]
+    assert names[0] == names[2]
+    assert len(set(names)) == 3
+
+
+def test_srcset_sizes_round_down_as_django_imagekit_does():
+    # django-imagekit truncates (int()), so its srcset files are 112 and 49 pixels here.
+    assert [scale(75, 1.5), scale(33, 1.5), scale(1, 0.5), scale(None, 2)] == [112, 49, 1, None]
+
+
+def test_thumbnails_take_the_default_thumbnail_format_setting(settings):
+    settings.IMAGEKIT_DEFAULT_THUMBNAIL_FORMAT = "WEBP"
+    assert generator_registry.get("imagekit:thumbnail", width=5, height=5).format == "WEBP"
+    explicit = generator_registry.get("imagekit:thumbnail", width=5, height=5, format=None)
+    assert explicit.format is None

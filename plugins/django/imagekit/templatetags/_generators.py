@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 
 from ik_host.config import get_config
+from ik_host.hashing import exact_key
 from ik_host.memo import ClearingMemo
 from ik_host.pipeline import source_key
 from imagekit.cachefiles import ImageCacheFile
@@ -70,12 +71,12 @@ def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
                 return None
             value = source_key(value, value.name)
         arguments.append((name, value))
-    key = (get_config(), generator_registry.get_class(generator_id), generator_id, *arguments)
     try:
-        hash(key)
+        # Typed, as the names are: crop=0 and crop=False make differently named files.
+        typed = exact_key(tuple(arguments))
     except TypeError:  # an argument that cannot be a key (a list, say): made anew each time
         return None
-    return key
+    return (get_config(), generator_registry.get_class(generator_id), generator_id, typed)
 
 
 def thumbnail_file(

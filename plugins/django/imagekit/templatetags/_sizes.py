@@ -139,8 +139,9 @@ def _density(part: str, whole: Any) -> float:
 
 
 def scale(size: int | None, density: float) -> int | None:
-    """``size`` at ``density``, rounded to whole pixels (None stays None: "any")."""
-    return None if size is None else max(1, round(size * density))
+    """``size`` at ``density`` in whole pixels, rounded down as django-imagekit rounds it (so
+    the files of a srcset have its names), never below 1 (None stays None: "any")."""
+    return None if size is None else max(1, int(size * density))
 
 
 def density_label(density: float) -> str:

@@ -107,6 +107,7 @@ class ThumbnailNode(Node):
         keywords = _resolve_all(self.keywords, context)
         if keywords:
             check_options(keywords, "thumbnail")
+            _plain_strings(keywords)
         densities = None
         asked = self.srcset.resolve(context) if self.srcset is not None else _default_srcset()
         if asked is not None and self.as_var is None:
@@ -119,6 +120,16 @@ class ThumbnailNode(Node):
         file = at_density()
         srcset = None if densities is None else _srcset(file, densities, at_density)
         return output(context, file, self.as_var, _resolve_all(self.html_attrs, context), srcset)
+
+
+def _plain_strings(keywords: dict[str, Any]) -> None:
+    """A string literal in a template is a SafeString, which would hash as one: the anchor
+    and format are made plain strings, as django-imagekit's tag makes them, so that the
+    thumbnail's hash (its file's name) is django-imagekit's."""
+    for name in ("anchor", "format"):
+        value = keywords.get(name)
+        if value and isinstance(value, str):
+            keywords[name] = value[:]
 
 
 def _default_srcset() -> Any:
