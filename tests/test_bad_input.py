@@ -101,8 +101,10 @@ def test_unusual_but_valid_images_generate_correctly(
         img.load()
         assert img.size == (80, 60) and img.format == spec.format
         left, right = halves(img)
-    if sample.name == "gray16.png":  # 12000 and 52000 of 65535: scaled, not clipped white
-        assert 35 < left[0] < 60 and 190 < right[0] < 215, (left, right)
+    if sample.name == "gray16.png":
+        # 12000 and 52000 of 65535: ResizeToFill's crop puts them on pilkit's RGBA canvas,
+        # which Pillow fills from 16-bit gray by clipping at 255; white, as django-imagekit's.
+        assert left[0] > 250 and right[0] > 250, (left, right)
     else:  # red on the left, blue on the right
         assert left[0] > 150 and left[2] < 90, left
         assert right[2] > 150 and right[0] < 90, right

@@ -1,13 +1,15 @@
-"""Integer size and position arithmetic, so boxes are pixel-exact and the same on every machine.
+"""Size and position arithmetic, rounded as pilkit rounds, so sizes and boxes match its output.
 
 Rounding rules (the only ones used by the processors):
 
-* A scaled dimension is rounded half up, and is never less than 1 pixel.
-* An anchor fraction ``f`` places a box ``floor(|d| * f)`` pixels from the start, where ``d`` is
-  the size difference; so with a centre anchor and an odd difference the extra pixel goes to
-  the right/bottom, whether the box is cut out of the image or the image is padded.
-* Floats in anchors are read as the nearest fraction with a denominator up to 10**6
-  (``0.29`` is 29/100, not 0.28999...), so ``floor`` does not fall a pixel short.
+* A scaled size is ``source * ratio`` in floats, rounded to the nearest integer with ties to
+  even (Python's ``round``), where ``ratio`` is the float quotient ``target / source`` of the
+  deciding dimension: the arithmetic pilkit does, so every size agrees with it to the pixel.
+  Drafted decodes are a power of two smaller, which floats scale exactly.
+* An anchor fraction ``f`` places a box ``int(d * f)`` pixels from the start, where ``d`` is
+  the size difference (truncated towards zero, in floats): with a centre anchor and an odd
+  difference the extra pixel goes to the right/bottom, whether the box is cut out of the image
+  or the image is padded.
 """
 
 from __future__ import annotations
@@ -24,14 +26,13 @@ def as_fraction(value: float) -> Fraction:
 
 def anchor_offset(difference: int, fraction: float) -> int:
     """How far a box is moved along one axis: see the module docstring for the rounding."""
-    part = as_fraction(fraction)
-    magnitude = abs(difference) * part.numerator // part.denominator
-    return magnitude if difference >= 0 else -magnitude
+    return int(float(difference) * float(fraction))
 
 
-def scale_dimension(length: int, numerator: int, denominator: int) -> int:
-    """``length * numerator / denominator`` rounded half up, at least 1."""
-    return max(1, (2 * length * numerator + denominator) // (2 * denominator))
+def scaled(length: float, ratio: float) -> int:
+    """``length * ratio`` rounded as pilkit rounds it (see the module docstring), but at least
+    1: where pilkit gets 0 it asks Pillow for an empty image and fails."""
+    return max(1, round(float(length) * ratio))
 
 
 def fit_size(source: Size, width: int | None, height: int | None) -> Size:
@@ -39,26 +40,29 @@ def fit_size(source: Size, width: int | None, height: int | None) -> Size:
 
     Either bound may be None (unbounded); at least one must be given.
     """
-    src_w, src_h = source
-    # Compare width/src_w with height/src_h by cross-multiplying, to stay in integers.
-    if width is not None and (height is None or width * src_h <= height * src_w):
-        return (width, scale_dimension(src_h, width, src_w))
-    if height is None:
+    src_w, src_h = float(source[0]), float(source[1])
+    if width is None and height is None:
         raise ValueError("fit_size needs a width or a height")
-    return (scale_dimension(src_w, height, src_h), height)
+    if width is None:
+        ratio = float(height) / src_h
+    elif height is None:
+        ratio = float(width) / src_w
+    else:
+        ratio = min(float(width) / src_w, float(height) / src_h)
+    return (scaled(src_w, ratio), scaled(src_h, ratio))
 
 
 def cover_size(source: Size, width: int, height: int) -> Size:
     """The smallest size with ``source``'s aspect ratio that covers ``width`` x ``height``."""
-    src_w, src_h = source
-    if width * src_h >= height * src_w:
-        return (width, max(height, scale_dimension(src_h, width, src_w)))
-    return (max(width, scale_dimension(src_w, height, src_h)), height)
+    src_w, src_h = float(source[0]), float(source[1])
+    ratio = max(float(width) / src_w, float(height) / src_h)
+    return (scaled(src_w, ratio), scaled(src_h, ratio))
 
 
-def enlarges(size: Size, source: Size) -> bool:
-    """Whether going from ``source`` to ``size`` makes either dimension larger."""
-    return size[0] > source[0] or size[1] > source[1]
+def shrinks(size: Size, source: Size) -> bool:
+    """Whether going from ``source`` to ``size`` makes both dimensions smaller: with
+    ``upscale=False`` pilkit resamples only then, and otherwise keeps the source as it is."""
+    return size[0] < source[0] and size[1] < source[1]
 
 
 def smallest_source(source: Size, needed: Size, output_of: Callable[[Size], Size]) -> Size:

@@ -1,14 +1,15 @@
 """Mode, alpha, colour and ICC-profile helpers shared by the processors.
 
-The policy, in one place:
+The policy, in one place: every processor gives the mode pilkit 3.0 gives (the differential
+test holds them to it), so
 
-* Geometry (crop, transpose) never converts: every mode, palette and transparency survive.
-* Resampling converts only what Pillow cannot filter meaningfully: palette images become RGBA
-  (or RGB when they have no transparency), colour-keyed ``transparency`` becomes a real alpha
-  channel, and bilevel ("1") images are filtered in L and thresholded back to "1".
-* Colour work (enhance, blend, composite) happens in L, LA, RGB or RGBA; other modes are
-  converted to the nearest of those, alpha kept.
-* An ICC profile stays on a result whose colour space it still describes, and is dropped from
+* resampling resolves a palette image to its palette's mode (RGB, or RGBA for an RGBA
+  palette; a ``transparency`` index becomes an RGB colour key), and resamples every other mode
+  as it is (Pillow filters "1" with nearest neighbour whatever filter is asked);
+* canvases (crops, borders, mats) are RGBA, and so are the colour processors' results;
+* where pilkit fails on a mode (blurring a palette, 16-bit or bilevel image) the image is
+  converted to the nearest of L, LA, RGB or RGBA instead, alpha kept;
+* an ICC profile stays on a result whose colour space it still describes, and is dropped from
   one it would mislabel (a CMYK profile on pixels converted to RGB).
 """
 
@@ -26,6 +27,9 @@ RGBA = tuple[int, int, int, int]
 ColorLike = str | int | Sequence[int] | None
 
 LANCZOS = Image.Resampling.LANCZOS
+# Results with fewer pixels than this on a side are reduced first with a wider gap (see
+# _reducing_gap).
+SMALL_RESULT = 64
 TRANSPARENT_WHITE: RGBA = (255, 255, 255, 0)
 
 ALPHA_MODES = frozenset({"LA", "La", "RGBA", "RGBa", "PA"})
@@ -65,6 +69,15 @@ def expand_transparency(img: Image.Image) -> Image.Image:
     return img
 
 
+def resolve_palette(img: Image.Image) -> Image.Image:
+    """A palette image converted to its palette's mode, as pilkit does before resampling;
+    any other image as it is."""
+    img.load()  # the palette is read with the pixels
+    if img.palette is None:
+        return img
+    return img.convert(img.palette.mode)
+
+
 def to_8bit_gray(img: Image.Image) -> Image.Image:
     """A 16/32-bit gray image as L, scaled rather than clipped (Pillow's own conversion clips)."""
     if img.mode == "F":
@@ -96,34 +109,42 @@ def resample(
     size: tuple[int, int],
     box: tuple[float, float, float, float] | None = None,
     reduce: bool = True,
+    exact: bool = False,
 ) -> Image.Image:
-    """``img`` (or its region ``box``) resized to ``size`` with LANCZOS, in its own mode
-    wherever that is meaningful; ``reduce=False`` never reduces by whole factors first.
-
-    Pillow resizes LA and RGBA with premultiplied alpha and handles I;16, I and F natively, so
-    those need nothing; palette images are resampled in RGB(A) (see ``expand_transparency``).
+    """``img`` (or its region ``box``) resized to ``size`` with LANCZOS, palette images
+    resolved first (see ``resolve_palette``); ``reduce=False`` never reduces by whole factors
+    first, and ``exact=True`` is one plain ``resize`` (no reduce, no strips: the pixels
+    pilkit's resize gives, for what decides on them). Pillow resizes LA and RGBA with
+    premultiplied alpha and handles every other mode natively ("1" with nearest neighbour).
     """
+    source = img
+    img = resolve_palette(img)
     if box is None:
         if tuple(img.size) == tuple(size):
-            return img
-        box = source_box(img)  # all of it, unless a drafted decode (see there)
-    source = img
-    img = expand_transparency(img)
-    if img.mode == "1":
-        # Pillow resizes "1" with nearest neighbour whatever filter is asked; filter in L and
-        # threshold at 50% without dithering, so edges move as little as the scale allows.
-        gray = img.convert("L").resize(size, LANCZOS, box=box, reducing_gap=3.0)
-        return carry_icc(source, gray.convert("1", dither=Image.Dither.NONE))
-    # A reducing gap shrinks by whole factors first. At 1.5, a 4000x3000 photo is halved
-    # before the Lanczos to 1024 px: 0.4 the time of a fair resample, 0.5 grey levels from it
-    # at most on the benchmark's photos (at 2.0 it is not halved). Pillow's reduce() has no
-    # I;16 implementation.
-    gap = None if not reduce or img.mode.startswith("I;16") else 1.5
+            return carry_icc(source, img)
+        box = source_box(source)  # all of it, unless a drafted decode (see there)
+    if img.mode == "1" or exact:
+        return carry_icc(source, img.resize(size, LANCZOS, box=box))
+    gap = _reducing_gap(img.mode, size) if reduce else None
     if gap is not None and max(
         (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]
     ) >= 2 * gap:  # Pillow reduces by a whole factor first
         return carry_icc(source, img.resize(size, LANCZOS, box=box, reducing_gap=gap))
     return carry_icc(source, strips.resize(img, size, LANCZOS, box))
+
+
+def _reducing_gap(mode: str, size: tuple[int, int]) -> float | None:
+    """The reducing gap for resampling to ``size``, or None for a plain resample.
+
+    A reducing gap shrinks by whole factors first. At 1.5, a 4000x3000 photo is halved before
+    the Lanczos to 1024 px: 0.4 the time of a fair resample, 0.5 grey levels from it at most on
+    the benchmark's photos (at 2.0 it is not halved). The fewer pixels the result has the more
+    each one shows the coarse reduce: to 7x5 px, 1.5 is 2.3 grey levels off, 3.0 under one.
+    Pillow's reduce() has no I;16 implementation, and on I and F it is far off.
+    """
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        return None
+    return 1.5 if min(size) >= SMALL_RESULT else 3.0
 
 
 def profile_fits(icc: bytes, mode: str) -> bool:

@@ -16,21 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from PIL import Image, ImageChops, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from ik_host.pipeline import NEUTRAL, OTHER, UPRIGHT, chained_size_hint
-from ik_processors_pilkit._geometry import Size, as_fraction
+from ik_processors_pilkit._geometry import Size
 from ik_processors_pilkit._modes import (
-    HIGH_BIT_GRAY,
     ColorLike,
     carry_icc,
     colour_work,
-    expand_transparency,
-    has_transparency,
-    is_gray,
-    luminance,
     parse_color,
-    to_8bit_gray,
     with_alpha,
 )
 
@@ -127,8 +121,9 @@ def normalize_anchor(anchor: AnchorLike | None) -> AnchorLike | None:
 class Adjust:
     """Colour (saturation), brightness, contrast and sharpness, as ``PIL.ImageEnhance`` factors.
 
-    1.0 leaves a property unchanged, 0 gives gray / black / flat gray / blurred. Alpha is kept;
-    work happens in L(A) or RGB(A) (see ``_modes.colour_work``).
+    1.0 leaves a property unchanged, 0 gives gray / black / flat gray / blurred. The result is
+    RGBA, alpha kept, whatever the factors (as pilkit's); an enhancement Pillow refuses is
+    skipped, as pilkit skips it.
     """
 
     size_role: ClassVar[str] = NEUTRAL
@@ -152,13 +147,18 @@ class Adjust:
         self.sharpness = sharpness
 
     def process(self, img: Image.Image) -> Image.Image:
-        steps = [(cls, getattr(self, name)) for name, cls in self._ENHANCERS]
-        steps = [(cls, factor) for cls, factor in steps if factor != 1.0]
-        if not steps:
-            return img
-        work = colour_work(img)
-        for enhancer, factor in steps:
-            work = enhancer(work).enhance(factor)
+        original = work = img.convert("RGBA")
+        for name, enhancer in self._ENHANCERS:
+            factor = getattr(self, name)
+            if factor == 1.0:
+                continue
+            try:
+                work = enhancer(work).enhance(factor)
+            except ValueError:
+                continue
+            if name in ("color", "contrast"):
+                # These blend with a gray image and lose the alpha: pilkit puts it back.
+                work = Image.merge("RGBA", (*work.split()[:3], original.getchannel("A")))
         return carry_icc(img, work)
 
     def size_hint(self, source_size: Size) -> Size | None:
@@ -170,8 +170,8 @@ class Reflection:
     """Adds a mirrored, fading copy of the image below it, over ``background_color``.
 
     ``size`` is the reflection's height as a fraction of the image's; ``opacity`` is the
-    reflection's opacity at its top edge, fading linearly to nothing at its bottom edge.
-    The result is RGBA if the image or the background has transparency, else RGB.
+    reflection's opacity at its top edge, fading to nothing at its bottom edge along pilkit's
+    ramp (255 steps resized to the image's height). The result is RGBA, as pilkit's is.
     """
 
     size_role: ClassVar[str] = OTHER
@@ -186,28 +186,32 @@ class Reflection:
 
     def process(self, img: Image.Image) -> Image.Image:
         background = parse_color(self.background_color, OPAQUE_WHITE)
-        work = colour_work(img).convert("RGBA")
+        work = img.convert("RGBA")
         width, height = work.size
-        part = as_fraction(self.size)
-        reflection_height = height * part.numerator // part.denominator
+        reflection_height = int(height * self.size)
         canvas = Image.new("RGBA", (width, height + reflection_height), background)
         canvas.paste(work, (0, 0))
         if reflection_height:
             mirrored = work.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-            mirrored = mirrored.crop((0, 0, width, reflection_height))
-            mask = ImageChops.multiply(mirrored.getchannel("A"), self._fade(width, mirrored.height))
-            canvas.paste(mirrored.convert("RGB"), (0, height), mask)
-        if not has_transparency(img) and background[3] == 255:
-            canvas = canvas.convert("RGB")
+            fade = self._background_share().resize(work.size, Image.Resampling.BICUBIC)
+            shown = Image.composite(Image.new("RGBA", work.size, background), mirrored, fade)
+            canvas.paste(shown.crop((0, 0, width, reflection_height)), (0, height))
         return carry_icc(img, canvas)
 
-    def _fade(self, width: int, height: int) -> Image.Image:
-        opacity = as_fraction(self.opacity)
-        column = Image.new("L", (1, height))
-        for row in range(height):
-            level = 255 * opacity * (height - row) / height
-            column.putpixel((0, row), round(level))
-        return column.resize((width, height), Image.Resampling.NEAREST)
+    def _background_share(self) -> Image.Image:
+        """A 255-row column: how much background shows through the reflection, row by row.
+
+        From ``255 * (1 - opacity)`` at the top it climbs in equal steps to 255 at row
+        ``255 * size``, and stays there.
+        """
+        start = int(255 - 255 * self.opacity)
+        steps = int(255 * self.size)
+        column = Image.new("L", (1, 255), 255)
+        if steps:
+            increment = (255 - start) / steps
+            for row in range(min(steps, 255)):
+                column.putpixel((0, row), int(row * increment + start))
+        return column
 
     def size_hint(self, source_size: Size) -> Size | None:
         return None
@@ -259,9 +263,11 @@ class Transpose:
 
 
 class MakeOpaque:
-    """Flattens transparency onto ``background_color``. Images without any are returned as is.
+    """Pastes the image onto ``background_color`` through its own alpha, as pilkit does.
 
-    The result is L for a gray image on a gray background, else RGB.
+    The result is RGBA. Pillow's paste blends the alpha channel too, so a pixel that was
+    partly transparent stays a little transparent (alpha 128 ends at 191); opaque and fully
+    transparent pixels become opaque.
     """
 
     size_role: ClassVar[str] = NEUTRAL
@@ -271,15 +277,9 @@ class MakeOpaque:
         parse_color(background_color)
 
     def process(self, img: Image.Image) -> Image.Image:
-        if not has_transparency(img):
-            return img
-        background = parse_color(self.background_color, OPAQUE_WHITE)
-        work = with_alpha(colour_work(img))
-        if work.mode == "LA" and is_gray(background):
-            flat = Image.new("L", work.size, luminance(background))
-        else:
-            flat = Image.new("RGB", work.size, background[:3])
-        flat.paste(work.convert(flat.mode), (0, 0), work.getchannel("A"))
+        work = img.convert("RGBA")
+        flat = Image.new("RGBA", work.size, parse_color(self.background_color, OPAQUE_WHITE))
+        flat.paste(work, (0, 0), work)
         return carry_icc(img, flat)
 
     def size_hint(self, source_size: Size) -> Size | None:
@@ -323,13 +323,11 @@ class SetOpacity:
 class GaussianBlur:
     """Gaussian blur of ``radius`` pixels.
 
-    Alpha images are blurred premultiplied, so colours hidden under transparent pixels do not
-    bleed into visible ones. Modes Pillow cannot filter are converted first: palette to RGB(A),
-    "1" to L, 16-bit gray to 8-bit L, other colour spaces to RGB.
+    The image is filtered in its own mode, as pilkit does. Modes Pillow cannot filter (where
+    pilkit fails) are converted first: palette to RGB(A), "1" to L, 16-bit gray to 8-bit L.
     """
 
     size_role: ClassVar[str] = OTHER
-    _FILTERABLE: ClassVar[frozenset[str]] = frozenset({"L", "RGB", "CMYK"})
 
     def __init__(self, radius: float) -> None:
         if radius < 0:
@@ -337,16 +335,11 @@ class GaussianBlur:
         self.radius = radius
 
     def process(self, img: Image.Image) -> Image.Image:
-        work = expand_transparency(img)
-        if work.mode not in self._FILTERABLE | {"LA", "RGBA"}:
-            work = colour_work(work)
         blur = ImageFilter.GaussianBlur(self.radius)
-        if work.mode in ("LA", "RGBA"):
-            premultiplied = "La" if work.mode == "LA" else "RGBa"
-            blurred = work.convert(premultiplied).filter(blur).convert(work.mode)
-        else:
-            blurred = work.filter(blur)
-        return carry_icc(img, blurred)
+        try:
+            return img.filter(blur)
+        except ValueError:  # "image has wrong mode"
+            return carry_icc(img, colour_work(img).filter(blur))
 
     def size_hint(self, source_size: Size) -> Size | None:
         # The radius is in source pixels: blurring a smaller decode would blur relatively more.
@@ -354,10 +347,7 @@ class GaussianBlur:
 
 
 class Convert:
-    """Converts to ``mode`` (any Pillow mode), as ``Image.convert`` does.
-
-    16/32-bit gray converted to an 8-bit mode is scaled down rather than clipped at 255.
-    """
+    """Converts to ``mode`` (any Pillow mode), with ``Image.convert`` as pilkit does."""
 
     size_role: ClassVar[str] = NEUTRAL
 
@@ -367,10 +357,7 @@ class Convert:
     def process(self, img: Image.Image) -> Image.Image:
         if img.mode == self.mode:
             return img
-        work = img
-        if img.mode in HIGH_BIT_GRAY and self.mode not in HIGH_BIT_GRAY:
-            work = to_8bit_gray(img)
-        return carry_icc(img, work.convert(self.mode))
+        return carry_icc(img, img.convert(self.mode))
 
     def size_hint(self, source_size: Size) -> Size | None:
         return tuple(source_size)

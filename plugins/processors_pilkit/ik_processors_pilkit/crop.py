@@ -1,9 +1,11 @@
-"""Processors that cut part of the image away. None of them resamples or converts the image:
-the result has the source's mode, palette, transparency and ICC profile."""
+"""Processors that cut part of the image away, without resampling it.
+
+``Crop`` puts what it keeps on an RGBA canvas, as pilkit's does; ``SmartCrop`` and
+``TrimBorderColor`` keep the source's mode, palette, transparency and ICC profile.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
@@ -11,7 +13,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from ik_host.pipeline import OTHER
 from ik_processors_pilkit._geometry import Size, anchor_offset
-from ik_processors_pilkit._modes import ColorLike, colour_work, parse_color, with_alpha
+from ik_processors_pilkit._modes import TRANSPARENT_WHITE, ColorLike, carry_icc, parse_color
 from ik_processors_pilkit.base import (
     Anchor,
     AnchorLike,
@@ -40,14 +42,23 @@ def crop_to(img: Image.Image, box: Box) -> Image.Image:
     return img.crop(box)
 
 
-def _analysis_image(img: Image.Image) -> Image.Image:
-    """An RGBA copy to measure with: every mode compares alike, alpha included."""
-    return with_alpha(colour_work(img)).convert("RGBA")
+def on_canvas(img: Image.Image, box: Box, color: ColorLike = None) -> Image.Image:
+    """The ``box`` of ``img`` (it may reach past the image's edges) as an RGBA image, what
+    lies outside the image filled with ``color`` (transparent white when false, as in pilkit).
+    """
+    left, top, right, bottom = box
+    if left >= 0 and top >= 0 and right <= img.width and bottom <= img.height:
+        # Converting only the part kept is quicker, and the pixels are the same.
+        part = img.crop(box)
+        return carry_icc(img, part if part.mode == "RGBA" else part.convert("RGBA"))
+    canvas = Image.new("RGBA", (right - left, bottom - top), color or TRANSPARENT_WHITE)
+    canvas.paste(img, (-left, -top))
+    return carry_icc(img, canvas)
 
 
 def detect_border_color(img: Image.Image) -> tuple[int, int, int, int]:
     """The per-channel median (RGBA) of the image's outermost ring of pixels."""
-    rgba = _analysis_image(img)
+    rgba = img.convert("RGBA")
     ring = Image.new("L", rgba.size, 255)
     if rgba.width > 2 and rgba.height > 2:
         ImageDraw.Draw(ring).rectangle((1, 1, rgba.width - 2, rgba.height - 2), fill=0)
@@ -56,12 +67,14 @@ def detect_border_color(img: Image.Image) -> tuple[int, int, int, int]:
 
 
 class TrimBorderColor:
-    """Trims a border of (nearly) one colour from the chosen sides.
+    """Trims a border of one colour from the chosen sides, as pilkit 3.0 does on current Pillow.
 
     ``color`` is the border colour (any form ``parse_color`` takes); None detects it as the
-    median colour of the outermost pixels. A pixel is border when every RGBA channel is within
-    ``tolerance * 255`` of it (``tolerance`` 0 = exact match, 1 = everything, which trims
-    nothing since nothing would be left). An image that is all border is returned as is.
+    median colour of the outermost pixels. pilkit takes the bounding box of the difference from
+    that colour with Pillow's ``getbbox()``, which on an RGBA image looks at alpha alone: so
+    only pixels whose opacity differs from the border's count as content, and a ``tolerance``
+    strictly between 0 and 1 (subtracted from the alpha difference too) leaves none, trimming
+    nothing. An image that is all border is returned as is.
     """
 
     size_role: ClassVar[str] = OTHER
@@ -96,26 +109,26 @@ class TrimBorderColor:
 
     def content_box(self, img: Image.Image) -> Box | None:
         """The bounding box of the pixels that are not border, or None if all of them are."""
-        rgba = _analysis_image(img)
-        if self.color is None:
-            border = detect_border_color(rgba)
-        else:
-            border = parse_color(self.color)
+        rgba = img.convert("RGBA")
+        border = self.color or detect_border_color(rgba)
         difference = ImageChops.difference(rgba, Image.new("RGBA", rgba.size, border))
-        threshold = int(self.tolerance * 255)
-        content = difference.point([255 if level > threshold else 0 for level in range(256)] * 4)
-        return content.getbbox(alpha_only=False)
+        if 0 < self.tolerance < 1:
+            level = int(self.tolerance * 255)
+            margin = Image.new("RGBA", rgba.size, (level, level, level, 255))
+            difference = ImageChops.subtract(difference, margin)
+        return difference.getbbox()
 
     def size_hint(self, source_size: Size) -> Size | None:
         return None
 
 
 class Crop:
-    """Cuts a ``width`` x ``height`` box out of the image; never enlarges it.
+    """Cuts a ``width`` x ``height`` box out of the image, on an RGBA canvas as in pilkit.
 
     A missing or too large dimension keeps the source's. The box is placed by ``anchor``
-    (default centre; see ``_geometry`` for the rounding) or by ``x``/``y``, the box's top-left
-    corner in source pixels, moved inwards as needed so the box stays inside the image.
+    (default centre; see ``_geometry`` for the rounding) or, as pilkit does, by putting the
+    image's top-left corner at ``x``, ``y`` on the result (so ``x=-10`` cuts from source
+    column 10); what the image does not cover is transparent white.
     """
 
     size_role: ClassVar[str] = OTHER
@@ -142,18 +155,16 @@ class Crop:
 
     def box(self, source_size: Size) -> Box:
         width, height = self.output_size(source_size)
-        spare_x, spare_y = source_size[0] - width, source_size[1] - height
         if self.x is not None or self.y is not None:
-            left = min(max(self.x or 0, 0), spare_x)
-            top = min(max(self.y or 0, 0), spare_y)
+            left, top = -(self.x or 0), -(self.y or 0)
         else:
             fraction_x, fraction_y = Anchor.get_tuple(self.anchor or Anchor.CENTER)
-            left = anchor_offset(spare_x, fraction_x)
-            top = anchor_offset(spare_y, fraction_y)
+            left = -anchor_offset(width - source_size[0], fraction_x)
+            top = -anchor_offset(height - source_size[1], fraction_y)
         return (left, top, left + width, top + height)
 
     def process(self, img: Image.Image) -> Image.Image:
-        return crop_to(img, self.box(img.size))
+        return on_canvas(img, self.box(img.size))
 
     def size_hint(self, source_size: Size) -> Size | None:
         # The box is in source pixels: a smaller decode would cut a different region.
@@ -163,10 +174,10 @@ class Crop:
 class SmartCrop:
     """Crops to ``width`` x ``height`` (never enlarging), keeping the busiest part.
 
-    Along each axis in turn, it compares the entropy of a strip at each end of what is left and
-    cuts the duller one; strips whose entropies are within 1% of each other are both cut by
-    half. A strip is a quarter of what remains to be cut (at least one pixel), so a large cut
-    takes a few dozen comparisons, not one per pixel.
+    Along each axis in turn (columns, then rows), it compares the histogram entropy of a strip
+    at each end and cuts the duller one, as pilkit does; strips within 1% of each other are
+    both cut (each half of the strip when less than two strips remain to cut). A strip is a
+    fifth of what remains to be cut, at least 10 pixels (and at most what remains).
     """
 
     size_role: ClassVar[str] = OTHER
@@ -181,18 +192,13 @@ class SmartCrop:
 
     def process(self, img: Image.Image) -> Image.Image:
         width, height = self.output_size(img.size)
-        analysis = _analysis_image(img)
         left, right = _trim_axis(
-            lambda start, end: analysis.crop((start, 0, end, analysis.height)),
-            img.width,
-            img.width - width,
+            lambda start, end: img.crop((start, 0, end, img.height)), img.width, img.width - width
         )
         top, bottom = _trim_axis(
-            lambda start, end: analysis.crop((left, start, right, end)),
-            img.height,
-            img.height - height,
+            lambda start, end: img.crop((0, start, img.width, end)), img.height, img.height - height
         )
-        return crop_to(img, (left, top, right, bottom))
+        return img.crop((left, top, right, bottom))
 
     def size_hint(self, source_size: Size) -> Size | None:
         return None
@@ -204,19 +210,18 @@ def _trim_axis(
     """``(start, end)`` left on an axis of ``length`` after cutting ``excess`` dull pixels."""
     start, end = 0, length
     while excess > 0:
-        # Big strips first for speed, single rows at the end so no busy pixel is cut for want
-        # of a finer step.
-        step = max(excess // 4, 1)
+        step = min(excess, max(excess // 5, 10))
         head = strip(start, start + step).entropy()
         tail = strip(end - step, end).entropy()
-        if math.isclose(head, tail, rel_tol=0.01):
-            # No clear winner: cut both ends, the odd pixel from the end cut less so far.
-            head_cut = step // 2 + (step % 2 if start < length - end else 0)
-            start += head_cut
-            end -= step - head_cut
-        elif head < tail:
-            start += step
+        if tail and abs(head / tail - 1) < 0.01:
+            # No clear winner: cut both ends, each by half a strip when that is all that is left.
+            head_cut = step if excess >= 2 * step else step // 2
+            tail_cut = step if excess >= 2 * step else step - head_cut
+        elif head > tail:
+            head_cut, tail_cut = 0, step
         else:
-            end -= step
-        excess -= step
+            head_cut, tail_cut = step, 0
+        start += head_cut
+        end -= tail_cut
+        excess -= head_cut + tail_cut
     return start, end

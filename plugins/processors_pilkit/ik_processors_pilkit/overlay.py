@@ -1,6 +1,7 @@
 """Processors that paint over the image: a flat colour or another image.
 
-Both work in RGB(A) (gray and other modes are converted) and keep the image's own alpha.
+``ColorOverlay`` gives RGB, as pilkit's does; ``ImageOverlay`` (ours alone) works in RGB(A)
+and keeps the image's own alpha.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ OverlaySource = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | Image.I
 
 class ColorOverlay:
     """Blends a flat ``color`` over the image: ``overlay_opacity`` 0 changes nothing, 1 gives
-    the flat colour (the image's alpha is kept)."""
+    the flat colour. The result is RGB: like pilkit, it drops the image's alpha."""
 
     size_role: ClassVar[str] = NEUTRAL
 
@@ -36,14 +37,11 @@ class ColorOverlay:
         self.overlay_opacity = check_fraction(overlay_opacity, "overlay_opacity")
 
     def process(self, img: Image.Image) -> Image.Image:
-        work = colour_work(img)
-        alpha = work.getchannel("A") if work.mode in ("LA", "RGBA") else None
-        base = work.convert("RGB")
+        base = img.convert("RGB")
         flat = Image.new("RGB", base.size, parse_color(self.color)[:3])
-        result = Image.blend(base, flat, self.overlay_opacity)
-        if alpha is not None:
-            result.putalpha(alpha)
-        return carry_icc(img, result)
+        # The image's share, in whole levels as pilkit's mask has it.
+        mask = Image.new("L", base.size, int((1.0 - self.overlay_opacity) * 255))
+        return carry_icc(img, Image.composite(base, flat, mask))
 
     def size_hint(self, source_size: Size) -> Size | None:
         return tuple(source_size)

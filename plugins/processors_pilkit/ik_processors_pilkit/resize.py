@@ -1,12 +1,11 @@
 """Processors that resample the image or change its canvas size.
 
-Resampling is LANCZOS in the image's own mode where Pillow can filter it (L, LA, RGB, RGBA,
-CMYK, I;16, I, F); palette images come out RGBA (RGB without transparency) and "1" stays "1"
-(see ``_modes.resample``). Scaled sizes are rounded half up and boxes placed with integer
-arithmetic (see ``_geometry``).
+Resampling is LANCZOS in the image's own mode, palette images resolved to their palette's mode
+first (see ``_modes.resample``); whatever is cropped or padded comes out RGBA, as in pilkit.
+Sizes and boxes are rounded as pilkit rounds them (see ``_geometry``).
 
-``upscale=False`` means no dimension may grow: when the size a processor would resample to
-is larger than the source on either axis, the source size is kept (a crop may still follow).
+``upscale=False`` means the image is resampled only when that makes it smaller on both axes;
+otherwise it is kept as it is (a crop may still follow), as pilkit does.
 
 ``size_hint(source_size)`` on the rescaling processors is the smallest downscaled copy of the
 source (dimensions rounded up, as JPEG DCT scaling does) that still has at least as many
@@ -26,18 +25,18 @@ from ik_processors_pilkit._geometry import (
     Size,
     anchor_offset,
     cover_size,
-    enlarges,
     fit_size,
+    shrinks,
     smallest_source,
 )
-from ik_processors_pilkit._modes import ColorLike, canvas_source, carry_icc, parse_color, resample
+from ik_processors_pilkit._modes import ColorLike, carry_icc, parse_color, resample
 from ik_processors_pilkit.base import (
     Anchor,
     AnchorLike,
     check_dimension,
     normalize_anchor,
 )
-from ik_processors_pilkit.crop import Crop, SmartCrop, crop_to
+from ik_processors_pilkit.crop import Crop, SmartCrop, on_canvas
 
 
 def _required(value: int | None, name: str, processor: str) -> int:
@@ -66,10 +65,11 @@ class Resize:
 
     def output_size(self, source_size: Size) -> Size:
         target = (self.width, self.height)
-        return tuple(source_size) if not self.upscale and enlarges(target, source_size) else target
+        return target if self.upscale or shrinks(target, source_size) else tuple(source_size)
 
     def process(self, img: Image.Image) -> Image.Image:
-        return resample(img, self.output_size(img.size))
+        target = (self.width, self.height)
+        return resample(img, target) if self.upscale or shrinks(target, img.size) else img
 
     def size_hint(self, source_size: Size) -> Size | None:
         return smallest_source(source_size, (self.width, self.height), self.output_size)
@@ -86,14 +86,22 @@ class ResizeToCover:
         self.height = _required(height, "height", "ResizeToCover")
         self.upscale = upscale
 
-    def output_size(self, source_size: Size) -> Size:
-        covering = cover_size(source_size, self.width, self.height)
-        if not self.upscale and enlarges(covering, source_size):
-            return tuple(source_size)
-        return covering
+    def resamples(self, source_size: Size) -> bool:
+        """Whether the image is resampled at all (not with ``upscale=False`` and a cover
+        that is not smaller on both axes)."""
+        return self.upscale or shrinks(cover_size(source_size, self.width, self.height),
+                                       source_size)
 
-    def process(self, img: Image.Image) -> Image.Image:
-        return resample(img, self.output_size(source_extent(img)))
+    def output_size(self, source_size: Size) -> Size:
+        if not self.resamples(source_size):
+            return tuple(source_size)
+        return cover_size(source_size, self.width, self.height)
+
+    def process(self, img: Image.Image, exact: bool = False) -> Image.Image:
+        extent = source_extent(img)
+        if not self.resamples(extent):
+            return img
+        return resample(img, self.output_size(extent), exact=exact)
 
     def size_hint(self, source_size: Size) -> Size | None:
         needed = cover_size(source_size, self.width, self.height)
@@ -121,7 +129,7 @@ class _CoverThenCrop:
 
     def process(self, img: Image.Image) -> Image.Image:
         cover, crop = self._steps()
-        return crop.process(resample(img, cover.output_size(source_extent(img))))
+        return crop.process(cover.process(img))
 
     def size_hint(self, source_size: Size) -> Size | None:
         needed = cover_size(source_size, self.width, self.height)
@@ -160,11 +168,17 @@ class ResizeToFill(_CoverThenCrop):
 
     def process(self, img: Image.Image) -> Image.Image:
         cover, crop = self._steps()
-        covered = cover.output_size(source_extent(img))
+        extent = source_extent(img)
+        covered = cover.output_size(extent)
         x0, y0, x1, y1 = source_box(img)
         scale_x, scale_y = (x1 - x0) / covered[0], (y1 - y0) / covered[1]
         shrink = max(scale_x, scale_y)
-        if covered == tuple(img.size) or shrink >= BOX_BELOW or img.mode not in BOX_MODES:
+        if (
+            not cover.resamples(extent)
+            or covered == tuple(img.size)
+            or shrink >= BOX_BELOW
+            or img.mode not in BOX_MODES
+        ):
             return super().process(img)
         # Resample only the region the crop keeps: the pixels of covering, then cropping
         # (Pillow samples a box at the same positions, its filter reading past the box's
@@ -175,7 +189,8 @@ class ResizeToFill(_CoverThenCrop):
         region = (
             x0 + left * scale_x, y0 + top * scale_y, x0 + right * scale_x, y0 + bottom * scale_y
         )
-        return resample(img, (right - left, bottom - top), box=region, reduce=False)
+        kept = resample(img, (right - left, bottom - top), box=region, reduce=False)
+        return carry_icc(img, kept if kept.mode == "RGBA" else kept.convert("RGBA"))
 
 
 class SmartResize(_CoverThenCrop):
@@ -189,15 +204,20 @@ class SmartResize(_CoverThenCrop):
     def _crop(self) -> SmartCrop:
         return SmartCrop(self.width, self.height)
 
+    def process(self, img: Image.Image) -> Image.Image:
+        # The crop follows the entropy of the resampled pixels, which a level here and there
+        # can tip: so they are resampled exactly as pilkit resamples them.
+        cover, crop = self._steps()
+        return crop.process(cover.process(img, exact=True))
+
 
 class ResizeCanvas:
-    """Puts the image on a ``width`` x ``height`` canvas of ``color`` without resampling it.
+    """Puts the image on a ``width`` x ``height`` RGBA canvas of ``color`` without resampling it.
 
     The image is placed by ``anchor`` (default centre) or with its top-left corner at ``x``,
     ``y`` (either may be negative); whatever falls outside the canvas is cut off. ``color``
-    None is transparent; a colour the image's mode cannot show changes the mode (see
-    ``_modes.canvas_source``). When the canvas lies wholly inside the image no colour is
-    needed and the result is a plain crop in the image's own mode.
+    None (or any false value, as in pilkit) is transparent white. The result is RGBA whatever
+    the image's mode, as pilkit's is.
     """
 
     size_role: ClassVar[str] = OTHER
@@ -238,13 +258,7 @@ class ResizeCanvas:
 
     def process(self, img: Image.Image) -> Image.Image:
         x, y = self.position(img.size)
-        box = (-x, -y, self.width - x, self.height - y)
-        if box[0] >= 0 and box[1] >= 0 and box[2] <= img.width and box[3] <= img.height:
-            return crop_to(img, box)
-        work, fill = canvas_source(img, parse_color(self.color))
-        canvas = Image.new(work.mode, (self.width, self.height), fill)
-        canvas.paste(work, (x, y))
-        return carry_icc(img, canvas)
+        return on_canvas(img, (-x, -y, self.width - x, self.height - y), self.color)
 
     def size_hint(self, source_size: Size) -> Size | None:
         # Padding is counted in source pixels, so the whole source is needed.
@@ -332,7 +346,7 @@ class ResizeToFit:
     def fitted_size(self, source_size: Size) -> Size:
         """The size the image is resampled to, before any mat."""
         fitted = fit_size(source_size, self.width, self.height)
-        if not self.upscale and enlarges(fitted, source_size):
+        if not self.upscale and not shrinks(fitted, source_size):
             return tuple(source_size)
         return fitted
 
@@ -343,7 +357,10 @@ class ResizeToFit:
         return (self.width or fitted[0], self.height or fitted[1])
 
     def process(self, img: Image.Image) -> Image.Image:
-        img = resample(img, self.fitted_size(source_extent(img)))
+        extent = source_extent(img)
+        fitted = fit_size(extent, self.width, self.height)
+        if self.upscale or shrinks(fitted, extent):
+            img = resample(img, fitted)
         if self.mat_color is None:
             return img
         width, height = self.output_size(img.size)
@@ -389,7 +406,9 @@ class Thumbnail:
             raise ValueError("You must provide both a width and height when cropping.")
         if self.width is None and self.height is None:
             raise ValueError("Thumbnail needs a width, a height or both")
-        self.anchor = anchor if anchor == self.AUTO else normalize_anchor(anchor)
+        # Not validated here: pilkit passes any anchor on to ResizeToFill, which fails on a
+        # bad one when it runs.
+        self.anchor = tuple(anchor) if isinstance(anchor, list) else anchor
         self.crop = crop
         self.upscale = upscale
 
@@ -399,7 +418,7 @@ class Thumbnail:
         The classes are looked up in this module's globals on each call, with keyword
         arguments as pilkit passes them, so a patched ``SmartResize`` etc. is the one used.
         """
-        upscale = bool(self.upscale)
+        upscale = self.upscale
         if self.crop and self.anchor == self.AUTO:
             return SmartResize(width=self.width, height=self.height, upscale=upscale)
         if self.crop:

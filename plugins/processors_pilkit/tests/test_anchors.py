@@ -76,11 +76,14 @@ def test_crop_odd_centre_puts_extra_pixel_after(images):
     assert images.decode(out.getpixel((0, 0))) == (1, 1)
 
 
-def test_crop_with_coordinates_is_clamped_inside(images):
+def test_crop_coordinates_place_the_image_on_the_result_as_pilkit_does(images):
+    # pilkit's x, y put the image's top-left corner there: negative values cut into it.
     img = images.coordinates((30, 20))
-    assert images.decode(Crop(10, 5, x=4, y=3).process(img).getpixel((0, 0))) == (4, 3)
-    assert images.decode(Crop(10, 5, x=25, y=-2).process(img).getpixel((0, 0))) == (20, 0)
-    assert images.decode(Crop(10, 5, y=7).process(img).getpixel((0, 0))) == (0, 7)
+    assert images.decode(Crop(10, 5, x=-4, y=-3).process(img).getpixel((0, 0))) == (4, 3)
+    shifted = Crop(10, 5, x=4, y=3).process(img)
+    assert shifted.getpixel((0, 0)) == (255, 255, 255, 0)  # uncovered: transparent white
+    assert images.decode(shifted.getpixel((4, 3))) == (0, 0)
+    assert images.decode(Crop(10, 5, y=-7).process(img).getpixel((0, 0))) == (0, 7)
     with pytest.raises(ValueError):
         Crop(10, 5, anchor=Anchor.TOP, x=1)
 
@@ -125,13 +128,13 @@ def test_resize_to_fill_keeps_the_anchored_stripe(images, anchor, stripe):
     expected = ((255, 0, 0), (0, 255, 0), (0, 0, 255))[stripe]
     landscape = ResizeToFill(50, 50, anchor=anchor).process(stripes((300, 100), vertical=True))
     assert landscape.size == (50, 50)
-    assert images.close(landscape.getpixel((25, 25)), expected)
+    assert images.close(landscape.getpixel((25, 25)), (*expected, 255))
     transposed = anchor if isinstance(anchor, tuple) else Anchor.get_tuple(anchor)
     portrait = ResizeToFill(50, 50, anchor=transposed[::-1]).process(
         stripes((100, 300), vertical=False)
     )
     assert portrait.size == (50, 50)
-    assert images.close(portrait.getpixel((25, 25)), expected)
+    assert images.close(portrait.getpixel((25, 25)), (*expected, 255))
 
 
 @pytest.mark.parametrize("anchor", ANCHORS)
@@ -140,7 +143,7 @@ def test_resize_canvas_places_image_at_anchor(images, anchor):
     out = ResizeCanvas(31, 20, color=images.RED, anchor=anchor).process(img)
     fx, fy = fractions(anchor)
     x, y = offset(21, fx), offset(14, fy)
-    assert out.mode == "RGB"
+    assert out.mode == "RGBA"  # every canvas is, as in pilkit
     assert out.size == (31, 20)
     assert bbox_of_not(out, images.RED) == (x, y, x + 10, y + 6)
 
@@ -150,7 +153,7 @@ def test_resize_canvas_smaller_than_image_crops_at_anchor(images, anchor):
     img = images.coordinates((30, 21))
     out = ResizeCanvas(10, 6, anchor=anchor).process(img)
     fx, fy = fractions(anchor)
-    assert out.mode == "RGB"
+    assert out.mode == "RGBA"
     assert images.decode(out.getpixel((0, 0))) == (offset(20, fx), offset(15, fy))
 
 

@@ -18,44 +18,63 @@ def framed(border: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
     return img
 
 
-def test_trim_detects_and_trims_a_known_border():
-    out = TrimBorderColor().process(framed())
+def clear_framed(border: tuple[int, int, int, int] = (255, 255, 255, 0)) -> Image.Image:
+    """``framed()`` whose border is transparent: pilkit trims by alpha alone (see there)."""
+    img = framed().convert("RGBA")
+    img.paste(border, (0, 0, 40, 3))
+    img.paste(border, (0, 24, 40, 30))
+    img.paste(border, (0, 0, 5, 30))
+    img.paste(border, (31, 0, 40, 30))
+    return img
+
+
+def test_trim_detects_and_trims_a_known_transparent_border():
+    out = TrimBorderColor(tolerance=0).process(clear_framed())
     assert out.size == (26, 21)
-    assert out.getpixel((0, 0)) == (0, 0, 200)
-    assert out.getpixel((25, 20)) == (0, 0, 200)
+    assert out.getpixel((0, 0)) == (0, 0, 200, 255)
+    assert out.getpixel((25, 20)) == (0, 0, 200, 255)
+    assert TrimBorderColor(tolerance=1).process(clear_framed()).size == (26, 21)
+
+
+def test_trim_sees_only_alpha_and_no_tolerance_between_0_and_1_as_pilkit():
+    # pilkit takes the bounding box with Pillow's getbbox(), which on RGBA reads alpha alone,
+    # after subtracting the tolerance from every channel, alpha included.
+    assert TrimBorderColor(tolerance=0).process(framed()).size == (40, 30)
+    assert TrimBorderColor().process(clear_framed()).size == (40, 30)
+    assert TrimBorderColor(tolerance=0.1).process(clear_framed()).size == (40, 30)
 
 
 def test_trim_only_the_chosen_sides():
-    img = framed()
-    assert TrimBorderColor(sides=(Side.TOP, Side.LEFT)).process(img).size == (35, 27)
-    assert TrimBorderColor(sides=[Side.BOTTOM]).process(img).size == (40, 24)
-    assert TrimBorderColor(sides=(Side.RIGHT,)).process(img).size == (31, 30)
+    img = clear_framed()
+    trim = TrimBorderColor(tolerance=0, sides=(Side.TOP, Side.LEFT))
+    assert trim.process(img).size == (35, 27)
+    assert TrimBorderColor(tolerance=0, sides=[Side.BOTTOM]).process(img).size == (40, 24)
+    assert TrimBorderColor(tolerance=0, sides=(Side.RIGHT,)).process(img).size == (31, 30)
     with pytest.raises(ValueError):
         TrimBorderColor(sides=("x",))
 
 
-def test_trim_tolerance_and_explicit_colour():
-    img = framed((250, 250, 250))
-    assert TrimBorderColor(color=(255, 255, 255), tolerance=0).process(img).size == (40, 30)
-    assert TrimBorderColor(color=(255, 255, 255), tolerance=0.1).process(img).size == (26, 21)
-    assert TrimBorderColor(color="#fafafa", tolerance=0).process(img).size == (26, 21)
+def test_trim_explicit_colour():
+    img = clear_framed()
+    assert TrimBorderColor(color=(9, 9, 9, 0), tolerance=0).process(img).size == (26, 21)
+    assert TrimBorderColor(color=(0, 0, 200, 255), tolerance=0).process(img).size == (40, 30)
     with pytest.raises(ValueError):
         TrimBorderColor(tolerance=2)
 
 
 def test_trim_all_border_image_is_returned_whole():
     img = Image.new("RGB", (10, 10), (9, 9, 9))
-    assert TrimBorderColor().process(img) is img
-    assert TrimBorderColor(tolerance=1).process(framed()).size == (40, 30)
+    assert TrimBorderColor(tolerance=0).process(img) is img
 
 
 def test_trim_keeps_mode_palette_and_transparency_border():
     palette = framed().quantize(colors=4)
-    out = TrimBorderColor().process(palette)
+    palette.info["transparency"] = palette.getpixel((0, 0))
+    out = TrimBorderColor(tolerance=0).process(palette)
     assert out.mode == "P" and out.size == (26, 21)
     clear = Image.new("RGBA", (20, 20), (0, 0, 0, 0))
     clear.paste((9, 9, 9, 255), (4, 5, 10, 12))
-    out = TrimBorderColor().process(clear)
+    out = TrimBorderColor(tolerance=0).process(clear)
     assert out.mode == "RGBA" and out.size == (6, 7)
 
 
@@ -75,8 +94,9 @@ def noisy(size: tuple[int, int], box: tuple[int, int, int, int], seed: int = 7) 
     [
         ((200, 50), (150, 0, 200, 50), (50, 50)),
         ((200, 50), (0, 0, 50, 50), (50, 50)),
-        ((50, 200), (0, 75, 50, 125), (50, 50)),
-        ((333, 17), (200, 0, 240, 17), (40, 17)),
+        ((50, 200), (0, 150, 50, 200), (50, 50)),
+        ((50, 200), (0, 0, 50, 50), (50, 50)),
+        ((333, 17), (293, 0, 333, 17), (40, 17)),
     ],
 )
 def test_smart_crop_keeps_the_high_entropy_region(size, box, target):

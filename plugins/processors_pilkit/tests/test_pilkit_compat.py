@@ -37,9 +37,9 @@ def test_thumbnail_error_messages_match_pilkit():
         (
             {"anchor": "t"},
             "ResizeToFill",
-            {"width": 60, "height": 50, "anchor": "t", "upscale": False},
+            {"width": 60, "height": 50, "anchor": "t", "upscale": None},  # passed on as given
         ),
-        ({"crop": False}, "ResizeToFit", {"width": 60, "height": 50, "upscale": False}),
+        ({"crop": False}, "ResizeToFit", {"width": 60, "height": 50, "upscale": None}),
     ],
 )
 def test_thumbnail_delegates_through_module_globals_at_process_time(kwargs, name, expected):

@@ -74,8 +74,8 @@ def test_resize_to_fit_needs_a_bound():
 def test_resize_to_fit_mat_with_one_bound_and_no_upscale():
     out = ResizeToFit(100, 100, upscale=False, mat_color=(0, 0, 0)).process(rgb((40, 20)))
     assert out.size == (100, 100)
-    assert out.getpixel((0, 0)) == (0, 0, 0)
-    assert out.getpixel((50, 50)) == (10, 120, 200)
+    assert out.getpixel((0, 0)) == (0, 0, 0, 255)  # a mat is RGBA, as in pilkit
+    assert out.getpixel((50, 50)) == (10, 120, 200, 255)
     assert ResizeToFit(width=50, mat_color=0).process(rgb((100, 30))).size == (50, 15)
 
 
@@ -132,12 +132,13 @@ def test_resize_antialiases_palette_images():
 
 
 def test_bilevel_resize_stays_bilevel_with_edges_in_place():
+    # Pillow (so pilkit) resamples "1" by nearest neighbour: values are kept as they are.
     img = Image.new("1", (8, 8), 1)
     img.paste(0, (0, 0, 4, 8))
     out = Resize(4, 4).process(img)
     assert out.mode == "1"
     rows = [[out.getpixel((x, y)) for x in range(4)] for y in range(4)]
-    assert all(row == [0, 0, 255, 255] for row in rows)
+    assert all(row == [0, 0, 1, 1] for row in rows)
 
 
 def test_sixteen_bit_resize_keeps_its_range():
@@ -147,39 +148,40 @@ def test_sixteen_bit_resize_keeps_its_range():
     assert out.getextrema() == (40000, 40000)
 
 
-def test_resize_canvas_default_is_transparent_and_promotes_mode():
+def test_resize_canvas_default_is_transparent_white_and_rgba():
     out = ResizeCanvas(20, 10).process(Image.new("RGB", (10, 10), (1, 2, 3)))
     assert out.mode == "RGBA"
-    assert out.getpixel((0, 0))[3] == 0
+    assert out.getpixel((0, 0)) == (255, 255, 255, 0)
     assert out.getpixel((10, 5)) == (1, 2, 3, 255)
     gray = ResizeCanvas(20, 10).process(Image.new("L", (10, 10), 7))
-    assert gray.mode == "LA"
-    assert gray.getpixel((0, 0))[1] == 0
+    assert gray.mode == "RGBA"  # every canvas is, as in pilkit
+    assert gray.getpixel((0, 0))[3] == 0
     colored = ResizeCanvas(20, 10, color="blue").process(Image.new("L", (10, 10), 7))
-    assert colored.mode == "RGB"
-    assert colored.getpixel((0, 0)) == (0, 0, 255)
-    assert colored.getpixel((10, 5)) == (7, 7, 7)
+    assert colored.getpixel((0, 0)) == (0, 0, 255, 255)
+    assert colored.getpixel((10, 5)) == (7, 7, 7, 255)
+    inside = ResizeCanvas(4, 4).process(Image.new("L", (10, 10), 7))
+    assert (inside.mode, inside.getpixel((0, 0))) == ("RGBA", (7, 7, 7, 255))
 
 
 def test_add_border_uniform_and_per_side():
     img = Image.new("RGB", (10, 6), (0, 255, 0))
     out = AddBorder(2, color=(255, 0, 0)).process(img)
     assert out.size == (14, 10)
-    assert out.getpixel((0, 0)) == (255, 0, 0)
-    assert out.getpixel((1, 5)) == (255, 0, 0)
-    assert out.getpixel((2, 2)) == (0, 255, 0)
-    assert out.getpixel((11, 7)) == (0, 255, 0)
-    assert out.getpixel((12, 7)) == (255, 0, 0)
+    assert out.getpixel((0, 0)) == (255, 0, 0, 255)
+    assert out.getpixel((1, 5)) == (255, 0, 0, 255)
+    assert out.getpixel((2, 2)) == (0, 255, 0, 255)
+    assert out.getpixel((11, 7)) == (0, 255, 0, 255)
+    assert out.getpixel((12, 7)) == (255, 0, 0, 255)
     sides = AddBorder((1, 2, 3, 4), color="#ff0000")
     assert (sides.top, sides.right, sides.bottom, sides.left) == (1, 2, 3, 4)
     out = sides.process(img)
     assert out.size == (16, 10)
-    assert out.getpixel((4, 1)) == (0, 255, 0)
-    assert out.getpixel((3, 1)) == (255, 0, 0)
-    assert out.getpixel((4, 0)) == (255, 0, 0)
-    assert out.getpixel((13, 6)) == (0, 255, 0)
-    assert out.getpixel((14, 6)) == (255, 0, 0)
-    assert out.getpixel((13, 7)) == (255, 0, 0)
+    assert out.getpixel((4, 1)) == (0, 255, 0, 255)
+    assert out.getpixel((3, 1)) == (255, 0, 0, 255)
+    assert out.getpixel((4, 0)) == (255, 0, 0, 255)
+    assert out.getpixel((13, 6)) == (0, 255, 0, 255)
+    assert out.getpixel((14, 6)) == (255, 0, 0, 255)
+    assert out.getpixel((13, 7)) == (255, 0, 0, 255)
     with pytest.raises(ValueError):
         AddBorder((1, 2))
 
@@ -232,9 +234,9 @@ def test_resize_to_fill_is_cover_then_crop(monkeypatch, mode, anchor, source, bo
     fill = ResizeToFill(*box, anchor=anchor)
     boxes = []
 
-    def recording(img, size, box=None, reduce=True):
+    def recording(img, size, box=None, reduce=True, exact=False):
         boxes.append(box is not None)  # a region, not the whole image
-        return resample(img, size, box=box, reduce=reduce)
+        return resample(img, size, box=box, reduce=reduce, exact=exact)
 
     monkeypatch.setattr(resize_module, "resample", recording)
     ours = fill.process(img)

@@ -42,7 +42,9 @@ def jpeg(img: Image.Image, orientation: int = 1) -> bytes:
 
 
 def difference(a: Image.Image, b: Image.Image) -> float:
+    # ResizeToFill gives RGBA (as pilkit's), opaque here: compare the colours.
     assert a.size == b.size
+    a, b = a.convert("RGB"), b.convert("RGB")
     return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / len(a.getbands())
 
 

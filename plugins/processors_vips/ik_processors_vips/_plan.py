@@ -64,6 +64,11 @@ class Pad:
 
 
 @dataclass(frozen=True)
+class Rgba:
+    """Convert to RGBA, as pilkit's canvases (crops, mats, borders) and ``Adjust`` do."""
+
+
+@dataclass(frozen=True)
 class Turn:
     """Rotations and flips, as vips operation names run in order."""
 
@@ -89,7 +94,7 @@ class Enhance:
         return self.sharpness == 1.0
 
 
-Step = Resample | Cut | Pad | Turn | Enhance
+Step = Resample | Cut | Pad | Rgba | Turn | Enhance
 
 # Pillow's transpose methods as vips operations (Pillow rotates counter-clockwise).
 _TURNS: dict[Image.Transpose, tuple[str, ...]] = {
@@ -144,18 +149,24 @@ def _resample(size: Size, target: Size) -> list[Step]:
     return [Resample(tuple(target))]
 
 
+def _on_canvas(box: Box, size: Size, color: Any = None) -> tuple[list[Step], Size]:
+    """``box`` of a ``size`` image on an RGBA canvas (``ik_processors_pilkit.crop.on_canvas``)."""
+    x, y = -box[0], -box[1]
+    out = (box[2] - box[0], box[3] - box[1])
+    if x >= out[0] or y >= out[1] or x + size[0] <= 0 or y + size[1] <= 0:
+        raise Unsupported("an image wholly off its canvas")
+    if box[0] >= 0 and box[1] >= 0 and box[2] <= size[0] and box[3] <= size[1]:
+        return ([] if box == (0, 0, *size) else [Cut(box)]) + [Rgba()], out
+    return [Pad(x, y, out, color)], out
+
+
 def _cut(crop: Crop, size: Size) -> tuple[list[Step], Size]:
-    box = crop.box(size)
-    steps: list[Step] = [] if box == (0, 0, *size) else [Cut(box)]
-    return steps, (box[2] - box[0], box[3] - box[1])
+    return _on_canvas(crop.box(size), size)
 
 
 def _canvas(canvas: ResizeCanvas, size: Size) -> tuple[list[Step], Size]:
     x, y = canvas.position(size)
-    box = (-x, -y, canvas.width - x, canvas.height - y)
-    if box[0] >= 0 and box[1] >= 0 and box[2] <= size[0] and box[3] <= size[1]:
-        return ([] if box == (0, 0, *size) else [Cut(box)]), (canvas.width, canvas.height)
-    return [Pad(x, y, (canvas.width, canvas.height), canvas.color)], (canvas.width, canvas.height)
+    return _on_canvas((-x, -y, canvas.width - x, canvas.height - y), size, canvas.color)
 
 
 def translate(processor: Any, size: Size) -> tuple[list[Step], Size]:
@@ -198,8 +209,8 @@ def translate(processor: Any, size: Size) -> tuple[list[Step], Size]:
     if kind is Adjust:
         factors = (processor.color, processor.brightness, processor.contrast, processor.sharpness)
         if all(factor == 1.0 for factor in factors):
-            return [], size
-        return [Enhance(*factors)], size
+            return [Rgba()], size
+        return [Rgba(), Enhance(*factors)], size
     raise Unsupported(f"no vips version of {kind.__name__}")
 
 
@@ -222,7 +233,7 @@ def _fuse_load(steps: Sequence[Step], alpha: bool) -> tuple[Size | None, tuple[S
                 size = _swap(size)
             return size, (*before, *steps[index + 1 :])
         movable = isinstance(step, Enhance) and step.scale_free and not alpha
-        if isinstance(step, Turn) or movable:
+        if isinstance(step, Turn | Rgba) or movable:
             before.append(step)
             continue
         break

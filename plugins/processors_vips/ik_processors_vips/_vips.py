@@ -18,11 +18,9 @@ import importlib
 import os
 from typing import Any
 
-from PIL import Image
-
 from ik_host.forking import mark_fork_unsafe
-from ik_processors_pilkit._modes import canvas_source, parse_color
-from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Step, Turn, Unsupported
+from ik_processors_pilkit._modes import TRANSPARENT_WHITE, parse_color
+from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Rgba, Step, Turn, Unsupported
 
 BANDS = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
 
@@ -210,15 +208,15 @@ def _enhance(img: Any, mode: str, step: Enhance) -> Any:
 
 
 def _pad(img: Any, mode: str, step: Pad) -> tuple[Any, str]:
-    # Pillow's own choice of canvas mode and fill, asked of a one-pixel image of this mode.
-    work, fill = canvas_source(Image.new(mode, (1, 1)), parse_color(step.color))
-    if work.mode not in BANDS:
-        raise Unsupported(f"a canvas in mode {work.mode}")
-    img = convert(img, mode, work.mode)
-    fill = list(fill) if isinstance(fill, tuple) else [fill]
+    # pilkit's canvas: RGBA, transparent white unless a (true) colour is given. Pillow reads an
+    # int colour as packed bytes, not as 0xRRGGBB: left to the Pillow engine.
+    if isinstance(step.color, int) and step.color:
+        raise Unsupported("an integer canvas colour")
+    fill = list(parse_color(step.color) if step.color else TRANSPARENT_WHITE)
+    img = convert(img, mode, "RGBA")
     width, height = step.size
     padded = img.embed(step.x, step.y, width, height, extend="background", background=fill)
-    return padded, work.mode
+    return padded, "RGBA"
 
 
 def tag(img: Any, mode: str) -> Any:
@@ -259,6 +257,8 @@ def run(img: Any, mode: str, steps: tuple[Step, ...]) -> tuple[Any, str]:
             img = img.crop(left, top, right - left, bottom - top)
         elif isinstance(step, Pad):
             img, mode = _pad(img, mode, step)
+        elif isinstance(step, Rgba):
+            img, mode = convert(img, mode, "RGBA"), "RGBA"
         elif isinstance(step, Turn):
             img = img.copy_memory()  # rotations read the image out of order
             for operation in step.operations:
