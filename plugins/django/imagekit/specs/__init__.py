@@ -80,7 +80,9 @@ def _rebuild_spec(generator_id: str) -> ImageSpec:
 
 def make_spec_class(attrs: dict[str, Any], name: str = "FieldSpec") -> type[ImageSpec]:
     """An ``ImageSpec`` subclass with ``attrs`` (processors, format, options, ...)."""
-    if "processors" in attrs:
+    # A list or tuple is kept as it is: django-imagekit hashes it as given (a tuple and a list
+    # make different names). Any other iterable is read once, here.
+    if "processors" in attrs and not isinstance(attrs["processors"], (list, tuple)):
         attrs = {**attrs, "processors": list(attrs["processors"])}
     return type(name, (ImageSpec,), {**attrs, "__module__": __name__, "_ik_built": True})
 
