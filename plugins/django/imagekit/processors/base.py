@@ -1,27 +1,15 @@
-"""``imagekit.processors.base``: pilkit's general processors (from ``ik-processors-pilkit``)."""
+"""``imagekit.processors.base``: pilkit's general processors, from ``ik-processors-pilkit``.
+
+This module is that plugin's ``ik_processors_pilkit.base`` itself, not a copy of its names, as
+``pilkit.processors.base`` is the module pilkit's classes live in: patching a name here (as
+pilkit's and users' tests patch ``SmartResize``) changes what the module's own code (such as
+``Thumbnail``) uses.
+"""
 
 from __future__ import annotations
 
-from ik_processors_pilkit.base import (
-    Adjust,
-    Anchor,
-    Convert,
-    GaussianBlur,
-    MakeOpaque,
-    ProcessorPipeline,
-    Reflection,
-    SetOpacity,
-    Transpose,
-)
+import sys
 
-__all__ = [
-    "Adjust",
-    "Anchor",
-    "Convert",
-    "GaussianBlur",
-    "MakeOpaque",
-    "ProcessorPipeline",
-    "Reflection",
-    "SetOpacity",
-    "Transpose",
-]
+from ik_processors_pilkit import base
+
+sys.modules[__name__] = base

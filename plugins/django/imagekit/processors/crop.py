@@ -1,7 +1,15 @@
-"""``imagekit.processors.crop``: pilkit's cropping processors (from ``ik-processors-pilkit``)."""
+"""``imagekit.processors.crop``: pilkit's cropping processors, from ``ik-processors-pilkit``.
+
+This module is that plugin's ``ik_processors_pilkit.crop`` itself, not a copy of its names, as
+``pilkit.processors.crop`` is the module pilkit's classes live in: patching a name here (as
+pilkit's and users' tests patch ``SmartResize``) changes what the module's own code (such as
+``Thumbnail``) uses.
+"""
 
 from __future__ import annotations
 
-from ik_processors_pilkit.crop import Crop, Side, SmartCrop, TrimBorderColor, detect_border_color
+import sys
 
-__all__ = ["Crop", "Side", "SmartCrop", "TrimBorderColor", "detect_border_color"]
+from ik_processors_pilkit import crop
+
+sys.modules[__name__] = crop

@@ -1,25 +1,15 @@
-"""``imagekit.processors.resize``: pilkit's resizing processors (from ``ik-processors-pilkit``)."""
+"""``imagekit.processors.resize``: pilkit's resizing processors, from ``ik-processors-pilkit``.
+
+This module is that plugin's ``ik_processors_pilkit.resize`` itself, not a copy of its names, as
+``pilkit.processors.resize`` is the module pilkit's classes live in: patching a name here (as
+pilkit's and users' tests patch ``SmartResize``) changes what the module's own code (such as
+``Thumbnail``) uses.
+"""
 
 from __future__ import annotations
 
-from ik_processors_pilkit.resize import (
-    AddBorder,
-    Resize,
-    ResizeCanvas,
-    ResizeToCover,
-    ResizeToFill,
-    ResizeToFit,
-    SmartResize,
-    Thumbnail,
-)
+import sys
 
-__all__ = [
-    "AddBorder",
-    "Resize",
-    "ResizeCanvas",
-    "ResizeToCover",
-    "ResizeToFill",
-    "ResizeToFit",
-    "SmartResize",
-    "Thumbnail",
-]
+from ik_processors_pilkit import resize
+
+sys.modules[__name__] = resize
