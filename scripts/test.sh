@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # What already conforms must not slide back; raise these as more passes.
-floors=(--min-imagekit 57 --min-pilkit 24)
+floors=(--min-imagekit 57 --min-pilkit 29)
 
 python312=${IK_PYTHON312:-}
 if [ -z "$python312" ]; then
