@@ -15,7 +15,7 @@ class Sepia:
     ``highlight``, then blend that with the original: ``strength`` 1.0 is full sepia, 0.0 leaves
     the colours as they were. Transparency is kept.
 
-    The public attributes are the whole of its configuration: the host hashes them into the
+    Its attributes are the whole of its configuration: the host hashes them into the
     cache-file name, so changing one makes new files instead of serving stale ones.
     """
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import io
+import pickle
 from enum import Enum
 
 import pytest
@@ -160,3 +162,11 @@ def test_img_to_fobj_takes_pilkit_arguments():
     small = utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", quality=5).getvalue()
     large = utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", True, quality=95)
     assert len(small) < len(large.getvalue())
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_hash_survives_pickling_and_copying(name):
+    # A spec sent to a worker (pickled) or copied must name the same file.
+    processor = EXAMPLES[name](ik_processors_pilkit)
+    assert spec_hash(pickle.loads(pickle.dumps(processor))) == spec_hash(processor)
+    assert spec_hash(copy.deepcopy(processor)) == spec_hash(processor)
