@@ -236,8 +236,9 @@ def _remembering(init: Callable[..., None]) -> Callable[..., None]:
 def install() -> None:
     """Give every built-in processor its pilkit hash identity (once; idempotent)."""
     for cls in PILKIT:
-        init = cls.__dict__["__init__"]
-        if not getattr(init, "_ik_remembers", False):
+        # A class without its own constructor remembers through the one it inherits.
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_ik_remembers", False):
             wrapped = _remembering(init)
             wrapped._ik_remembers = True  # type: ignore[attr-defined]
             cls.__init__ = wrapped  # type: ignore[misc]
