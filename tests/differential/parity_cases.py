@@ -25,7 +25,10 @@ DETAIL_SIZE = (64, 48)
 SIZES = ((1, 1), (7, 5), (300, 200), (200, 300), (640, 480))
 EXTRA_IMAGES = ("RGBA-300x200", "P-300x200", "Ptrns-200x300", "L-640x480")
 BORDERED_IMAGES = ("RGB-bordered", "RGBA-bordered")
-EXIF_IMAGES = ("exif3", "exif6", "exif8")
+EXIF_IMAGES = tuple(f"exif{orientation}" for orientation in range(2, 9))
+# A JPEG large enough that our pipeline decodes it at a reduced DCT scale (a draft), where
+# pilkit decodes it in full: the speed trick must not show.
+PHOTO = "JPEG-1600x1200"
 
 
 def _rgb(size: tuple[int, int], seed: int) -> Image.Image:
@@ -105,6 +108,14 @@ def _exif(orientation: int) -> Image.Image:
     return Image.open(data)
 
 
+@cache
+def photo_bytes() -> bytes:
+    """``PHOTO`` as the JPEG file both sides decode."""
+    data = io.BytesIO()
+    _rgb((1600, 1200), SEED + 9).save(data, "JPEG", quality=90)
+    return data.getvalue()
+
+
 def image_ids() -> list[str]:
     ids = [f"{mode}-{DETAIL_SIZE[0]}x{DETAIL_SIZE[1]}" for mode in MODES]
     ids += [f"RGB-{w}x{h}" for w, h in SIZES]
@@ -125,9 +136,11 @@ def _image(image_id: str) -> Image.Image:
 def make_image(image_id: str) -> Image.Image:
     """A fresh copy of the input ``image_id`` (processors may not change their input, but a
     copy keeps one case from seeing another's mistake)."""
-    img = _image(image_id)
     if image_id.startswith("exif"):
         return _exif(int(image_id[4:]))  # a copy would lose the EXIF reader
+    if image_id == PHOTO:
+        return Image.open(io.BytesIO(photo_bytes()))
+    img = _image(image_id)
     copy = img.copy()
     copy.info = dict(img.info)
     return copy
@@ -254,6 +267,13 @@ SPECS: list[Spec] = [
 # Which images a spec runs on, beyond every image of ``image_ids()``.
 _EXIF_SPECS = {"Transpose", "Transpose-auto", "Pipeline-auto-thumb"}
 _BORDER_SPECS = {"Trim", "Trim-white", "Trim-tol0", "Trim-tol1", "Trim-tl"}
+# Those run on ``PHOTO`` too: the rescaling processors, which our pipeline drafts for.
+_PHOTO_SPECS = {
+    "Resize-100x100", "Cover-100x100", "Fill-100x100", "Fill-28x28", "Fill-50x50-br",
+    "Fill-40x60-tuple", "Fit-100x100", "Fit-75xNone", "Fit-90x90-mat-tl", "Smart-100x100",
+    "Smart-40x60", "Thumb-100x100", "Thumb-100x100-c", "Thumb-Nonex100", "Pipeline-auto-thumb",
+    "Pipeline-fill-adjust",
+}
 
 
 def cases() -> dict[str, tuple[Spec, str]]:
@@ -265,6 +285,8 @@ def cases() -> dict[str, tuple[Spec, str]]:
             images += list(EXIF_IMAGES)
         if spec[0] not in _BORDER_SPECS:
             images = [image for image in images if not image.endswith("bordered")]
+        if spec[0] in _PHOTO_SPECS:
+            images.append(PHOTO)
         for image in images:
             found[f"{spec[0]}-{image}"] = (spec, image)
     return found
