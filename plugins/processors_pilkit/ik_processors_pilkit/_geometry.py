@@ -15,13 +15,8 @@ Rounding rules (the only ones used by the processors):
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 
 Size = tuple[int, int]
-
-
-def as_fraction(value: float) -> Fraction:
-    return Fraction(value).limit_denominator(1_000_000)
 
 
 def anchor_offset(difference: int, fraction: float) -> int:

@@ -16,7 +16,6 @@ test holds them to it), so
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PIL import Image, ImageColor
 
@@ -194,48 +193,3 @@ def parse_color(color: ColorLike, default: RGBA = TRANSPARENT_WHITE) -> RGBA:
         raise ValueError(f"not a colour: {color!r}")
     red, green, blue, alpha = parsed
     return (red, green, blue, alpha)
-
-
-def luminance(color: RGBA) -> int:
-    """ITU-R 601-2 luma of an RGB colour, as Pillow computes it for L."""
-    red, green, blue, _ = color
-    return (red * 299 + green * 587 + blue * 114 + 500) // 1000
-
-
-def is_gray(color: RGBA) -> bool:
-    return color[0] == color[1] == color[2]
-
-
-def canvas_source(img: Image.Image, color: RGBA) -> tuple[Image.Image, Any]:
-    """``img`` converted to a mode that can show both its pixels and ``color``, and the fill.
-
-    A transparent colour promotes L/1 to LA and RGB/CMYK/other colour modes to RGBA; a colour
-    that is not gray promotes gray modes to RGB(A). 16/32-bit gray has no alpha mode that keeps
-    its depth, so it keeps its mode and gets the colour's luma, opaque.
-    """
-    img = expand_transparency(img)
-    opaque = color[3] == 255
-    if img.mode in HIGH_BIT_GRAY:
-        scale = 1 if img.mode == "F" else 257
-        return img, luminance(color) * scale
-    if img.mode == "CMYK" and opaque:
-        return img, Image.new("RGB", (1, 1), color[:3]).convert("CMYK").getpixel((0, 0))
-    if img.mode not in ("1", "L", "LA", "RGB", "RGBA"):
-        img = colour_work(img)
-    if img.mode in ("1", "L", "LA") and not is_gray(color):
-        img = img.convert("RGBA" if img.mode == "LA" or not opaque else "RGB")
-    elif img.mode in ("1", "L", "RGB") and not opaque:
-        img = with_alpha(img.convert("L") if img.mode == "1" else img)
-    return img, _fill(img.mode, color)
-
-
-def _fill(mode: str, color: RGBA) -> Any:
-    if mode == "1":
-        return 255 if luminance(color) >= 128 else 0
-    if mode == "L":
-        return luminance(color)
-    if mode == "LA":
-        return (luminance(color), color[3])
-    if mode == "RGB":
-        return color[:3]
-    return color
