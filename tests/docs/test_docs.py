@@ -14,7 +14,7 @@ import pytest
 
 from ik_backends_async.options import AsyncOptions, setting_name
 from imagekit.checks import RETIRED_SETTINGS
-from imagekit.conf import DEFAULTS
+from imagekit.conf import DEFAULTS, OPTIONAL
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -83,7 +83,7 @@ def documented_settings() -> dict[str, str]:
 
 
 def code_settings() -> dict[str, Any]:
-    settings = {name: default for name, default in DEFAULTS.items()}
+    settings = {**DEFAULTS, **OPTIONAL}
     for option in dataclasses.fields(AsyncOptions):
         settings[setting_name(option.name)] = option.default
     return settings

@@ -46,6 +46,13 @@ DEFAULTS: dict[str, Any] = {
     "IMAGEKIT_MAX_THUMBNAIL_SIZE": 4096,
 }
 
+# Read only where used, with None when unset, and never written into ``django.conf.settings``:
+# django-imagekit reads these two with ``getattr`` too.
+OPTIONAL: dict[str, Any] = {
+    "IMAGEKIT_DEFAULT_THUMBNAIL_FORMAT": None,
+    "IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES": None,
+}
+
 # Settings whose change must rebuild the host configuration.
 WATCHED = frozenset(DEFAULTS) | {"STORAGES", "CACHES", "DEBUG", "MEDIA_ROOT", "MEDIA_URL"}
 
