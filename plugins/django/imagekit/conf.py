@@ -107,6 +107,13 @@ class ImageKitSettings:
             value = default() if callable(default) else default
         return value
 
+    # django-imagekit's ``imagekit.conf.settings`` is Django's own: writes go through too.
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(django_settings, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(django_settings, name)
+
     def __dir__(self) -> list[str]:
         return sorted(DEFAULTS)
 

@@ -76,3 +76,12 @@ def test_lazy_cache_file_shows_as_its_file():
     assert repr(lazy) == "<ImageCacheFile: None>"
     lazy.name = "a.jpg"
     assert (str(lazy), repr(lazy)) == ("a.jpg", "<ImageCacheFile: a.jpg>")
+
+
+def test_imagekit_conf_settings_writes_and_deletes_go_to_django_settings():
+    with override_settings(IMAGEKIT_CACHE_PREFIX="a:"):
+        settings.IMAGEKIT_CACHE_PREFIX = "b:"
+        assert django_settings.IMAGEKIT_CACHE_PREFIX == "b:"
+        del settings.STORAGES  # as django-imagekit's own settings test does on Django 4.2
+        assert not hasattr(django_settings, "STORAGES")
+    assert hasattr(django_settings, "STORAGES")
