@@ -200,6 +200,10 @@ def independent_check(processor: Any, source: tuple[int, int], out: tuple[int, i
         assert out == (width, height)
     if kind is ResizeToFit and processor.mat_color is not None and width and height:
         assert out == (width, height)
+    if kind is ResizeToFit:
+        # pilkit's rule: its fitted size, rounded before any clamping, smaller on both axes.
+        bounds = [b / s for b, s in zip((width, height), source, strict=True) if b is not None]
+        grows = not all(round(side * min(bounds)) < side for side in source)
     if kind is ResizeToFit and processor.mat_color is None and (upscale or not grows):
         assert out[0] <= (width or out[0]) and out[1] <= (height or out[1])
         assert out[0] == width or out[1] == height

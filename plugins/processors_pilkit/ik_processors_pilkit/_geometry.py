@@ -35,16 +35,20 @@ def fit_size(source: Size, width: int | None, height: int | None) -> Size:
 
     Either bound may be None (unbounded); at least one must be given.
     """
+    ratio = fit_ratio(source, width, height)
+    return (scaled(source[0], ratio), scaled(source[1], ratio))
+
+
+def fit_ratio(source: Size, width: int | None, height: int | None) -> float:
+    """The scale ``fit_size`` applies to ``source``."""
     src_w, src_h = float(source[0]), float(source[1])
     if width is None and height is None:
         raise ValueError("fit_size needs a width or a height")
     if width is None:
-        ratio = float(height) / src_h
-    elif height is None:
-        ratio = float(width) / src_w
-    else:
-        ratio = min(float(width) / src_w, float(height) / src_h)
-    return (scaled(src_w, ratio), scaled(src_h, ratio))
+        return float(height) / src_h
+    if height is None:
+        return float(width) / src_w
+    return min(float(width) / src_w, float(height) / src_h)
 
 
 def cover_size(source: Size, width: int, height: int) -> Size:

@@ -25,6 +25,7 @@ from ik_processors_pilkit._geometry import (
     Size,
     anchor_offset,
     cover_size,
+    fit_ratio,
     fit_size,
     shrinks,
     smallest_source,
@@ -343,12 +344,20 @@ class ResizeToFit:
         self.mat_color = _color(mat_color)
         self.anchor = normalize_anchor(anchor)
 
+    def resamples(self, source_size: Size) -> bool:
+        """Whether the image is resampled: always with ``upscale``, else as pilkit decides,
+        when its size rounded before any clamping is smaller on both axes (a side it rounds to
+        0, where pilkit fails, becomes 1 px here)."""
+        if self.upscale:
+            return True
+        ratio = fit_ratio(source_size, self.width, self.height)
+        return all(round(side * ratio) < side for side in source_size)
+
     def fitted_size(self, source_size: Size) -> Size:
         """The size the image is resampled to, before any mat."""
-        fitted = fit_size(source_size, self.width, self.height)
-        if not self.upscale and not shrinks(fitted, source_size):
+        if not self.resamples(source_size):
             return tuple(source_size)
-        return fitted
+        return fit_size(source_size, self.width, self.height)
 
     def output_size(self, source_size: Size) -> Size:
         fitted = self.fitted_size(source_size)
@@ -358,9 +367,8 @@ class ResizeToFit:
 
     def process(self, img: Image.Image) -> Image.Image:
         extent = source_extent(img)
-        fitted = fit_size(extent, self.width, self.height)
-        if self.upscale or shrinks(fitted, extent):
-            img = resample(img, fitted)
+        if self.resamples(extent):
+            img = resample(img, fit_size(extent, self.width, self.height))
         if self.mat_color is None:
             return img
         width, height = self.output_size(img.size)

@@ -270,3 +270,13 @@ def test_resize_to_fill_reduces_first_only_from_four_times_the_size(monkeypatch,
     monkeypatch.setattr(Image.Image, "resize", recording)
     ResizeToFill(300, 300).process(img)
     assert (gaps[0] is not None) == reduced
+
+
+@pytest.mark.parametrize("size", [(1, 2), (2, 1), (1, 3)])
+def test_fit_without_upscale_rounding_a_side_to_zero_still_fits_in_one_pixel(size) -> None:
+    # pilkit rounds the 1 px side to 0 and fails; the bound is kept here with a 1 px side.
+    bound = min(size)
+    out = ResizeToFit(None, bound, upscale=False).process(Image.new("RGB", size))
+    assert out.height <= bound and out.size == ResizeToFit(None, bound).output_size(size)
+    out = ResizeToFit(bound, None, upscale=False).process(Image.new("RGB", size))
+    assert out.width <= bound
