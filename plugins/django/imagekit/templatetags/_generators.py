@@ -70,13 +70,17 @@ def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
             if not isinstance(value, FieldFile) or not value.name:
                 return None
             value = source_key(value, value.name)
-        arguments.append((name, value))
-    try:
+        elif type(value) is tuple:
+            value = exact_key(value)
         # Typed, as the names are: crop=0 and crop=False make differently named files.
-        typed = exact_key(tuple(arguments))
+        arguments.append((name, type(value), value))
+    key = (get_config(), generator_registry.get_class(generator_id), generator_id,
+           tuple(arguments))
+    try:
+        hash(key)
     except TypeError:  # an argument that cannot be a key (a list, say): made anew each time
         return None
-    return (get_config(), generator_registry.get_class(generator_id), generator_id, typed)
+    return key
 
 
 def thumbnail_file(
