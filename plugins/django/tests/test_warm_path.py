@@ -129,6 +129,17 @@ def test_filesystem_urls_are_quoted_once_and_follow_media_url(warm_profile, monk
     assert Profile.objects.get().avatar_thumbnail.url == first and len(calls) == 1
 
 
+def test_one_instance_keeps_its_url_until_media_url_or_the_name_changes(warm_profile):
+    file = warm_profile.avatar_thumbnail
+    first = file.url
+    assert warm_profile.avatar_thumbnail is file and file.url == first
+    with override_settings(MEDIA_URL="https://cdn.example.com/media/"):
+        assert file.url == "https://cdn.example.com/media/" + first.removeprefix("/media/")
+    assert file.url == first
+    file.name = "CACHE/images/elsewhere.jpg"
+    assert file.url == "/media/CACHE/images/elsewhere.jpg"
+
+
 def test_a_storage_with_its_own_urls_is_asked_every_time():
     class Signed(FileSystemStorage):
         calls = 0

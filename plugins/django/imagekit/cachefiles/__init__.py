@@ -18,6 +18,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.functional import SimpleLazyObject, empty
 
 from ik_host.cachefile import CacheFile
+from ik_host.config import get_config
 from ik_host.errors import MissingSource
 from ik_host.memo import ClearingMemo
 from imagekit.registry import generator_registry
@@ -61,6 +62,7 @@ class ImageCacheFile(CacheFile, ImageFile):
     @name.setter
     def name(self, value: str) -> None:
         self._name = value
+        self._resolved.pop("url", None)
 
     def __repr__(self) -> str:
         if self._name is None and _has_no_source(self.generator):
@@ -68,7 +70,7 @@ class ImageCacheFile(CacheFile, ImageFile):
         return super().__repr__()
 
     def _check_source(self) -> None:
-        if self.name is None:
+        if self._name is None and self.name is None:
             raise MissingSource(
                 f"{type(self.generator).__name__} has no source image (the field is empty), "
                 "so there is no cache file to use"
@@ -107,11 +109,20 @@ class ImageCacheFile(CacheFile, ImageFile):
     def resolve(self) -> None:
         super().resolve()
         if self.name is not None and has_pure_urls(self.storage):
-            self._resolved["url"] = storage_url(self.storage, self.name)
+            self._resolved["url"] = (get_config(), storage_url(self.storage, self.name))
 
     def _storage_url(self, storage: Any, name: str) -> str:
-        url = self._resolved.get("url")  # see resolve(): known for the copies of a kept file
-        return url if url is not None else storage_url(storage, name)
+        # Known for the copies of a kept file (see resolve()), and remembered for the next
+        # access to this one (a cache file lives for one access or one model instance), while
+        # the configuration (MEDIA_URL, STORAGES...) stays the same.
+        config = get_config()
+        kept = self._resolved.get("url")
+        if kept is not None and kept[0] is config:
+            return kept[1]
+        url = storage_url(storage, name)
+        if has_pure_urls(storage):
+            self._resolved["url"] = (config, url)
+        return url
 
     @property
     def closed(self) -> bool:
