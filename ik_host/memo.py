@@ -27,3 +27,19 @@ class ClearingMemo(dict[Hashable, Value], Generic[Value]):
             self.clear()
         self[key] = value
         return value
+
+
+class Identity:
+    """A key part that stands for one object, by identity, and keeps it alive: ``id()`` alone
+    would be reused by a new object once the first is freed, and answer for it wrongly."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Identity) and other.obj is self.obj

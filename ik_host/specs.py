@@ -18,7 +18,7 @@ from ik_host.config import get_config
 from ik_host.errors import MissingSource
 from ik_host.hashing import spec_hash
 from ik_host.imageio import source_name
-from ik_host.memo import ClearingMemo
+from ik_host.memo import ClearingMemo, Identity
 from ik_host.pipeline import GeneratedImage
 
 # The attributes a spec's hash is made of, besides the source name.
@@ -116,7 +116,7 @@ class ImageSpec:
             return None
         if not _shaped_by_class_attributes(cls):
             return None
-        return (cls, id(cls.processors), cls.format, id(cls.options), cls.autoconvert)
+        return (cls, Identity(cls.processors), cls.format, Identity(cls.options), cls.autoconvert)
 
     @property
     def cachefile_name(self) -> str:
