@@ -386,3 +386,24 @@ def test_thumbnails_take_the_default_thumbnail_format_setting(settings):
     assert generator_registry.get("imagekit:thumbnail", width=5, height=5).format == "WEBP"
     explicit = generator_registry.get("imagekit:thumbnail", width=5, height=5, format=None)
     assert explicit.format is None
+
+
+def test_a_kept_thumbnail_is_generated_from_each_renders_own_source(source, settings):
+    """The tags keep a cache file per stored source and arguments; a render's copy must read
+    the source object that render was given, not the one of the render that was kept (shared
+    across threads, it would be read by two generations at once)."""
+    from imagekit.templatetags._generators import cache_file  # noqa: PLC0415
+
+    settings.IMAGEKIT_CACHE_BACKEND = "django.core.cache.backends.dummy.DummyCache"
+    arguments = {"width": 100, "height": 50}
+    first = cache_file("imagekit:thumbnail", {**arguments, "source": source})
+    again = TagPhoto.objects.get(pk=source.instance.pk).original
+    assert again is not source and again.name == source.name
+    second = cache_file("imagekit:thumbnail", {**arguments, "source": again})
+    assert second.name == first.name
+    assert second.generator is not first.generator
+    assert second.generator.source is again and first.generator.source is source
+    read = []
+    again.open = lambda *a, _open=again.open, **k: read.append(again) or _open(*a, **k)
+    second.generate(force=True)
+    assert read == [again]
