@@ -7,6 +7,7 @@ through Django signals, so a project can listen to them.
 
 from __future__ import annotations
 
+import copy
 import os
 import posixpath
 import uuid
@@ -52,6 +53,28 @@ class ImageCacheFile(CacheFile, ImageFile):
         # Django's File.__init__ would assign ``file`` and ``name``: both are computed here.
         CacheFile.__init__(self, generator, name, storage, cachefile_backend, cachefile_strategy)
         self._replace_existing = False
+
+    # The generator, rebound on first use to the source a copy was made for (see read_from).
+
+    @property
+    def generator(self) -> Any:
+        source = self._reads_from
+        if source is not None:
+            self._reads_from = None
+            self._generator = _with_source(self._generator, source)
+        return self._generator
+
+    @generator.setter
+    def generator(self, value: Any) -> None:
+        self._generator = value
+        self._reads_from = None
+
+    def read_from(self, source: Any) -> None:
+        """Generate from ``source`` (the same stored file as the generator's source, in another
+        file object): a copy of a kept cache file, used by one render, in one thread, must not
+        read the file object of the render it was copied from. The generator is copied only if
+        it is used, which a file that exists never needs."""
+        self._reads_from = source
 
     @property
     def name(self) -> str | None:  # type: ignore[override]
@@ -127,6 +150,15 @@ class ImageCacheFile(CacheFile, ImageFile):
     @property
     def closed(self) -> bool:
         return self._file is None or bool(getattr(self._file, "closed", False))
+
+
+def _with_source(generator: Any, source: Any) -> Any:
+    """``generator`` reading ``source``: itself if it already does, else a copy that does."""
+    if getattr(generator, "source", None) is source:
+        return generator
+    twin = copy.copy(generator)
+    twin.source = source
+    return twin
 
 
 def writes_in_place(storage: Any) -> bool:

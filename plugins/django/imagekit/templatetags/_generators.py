@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
 from collections.abc import Hashable, Mapping
@@ -38,17 +37,7 @@ def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
         file.resolve()
         kept = _KEPT.keep(key, file)
     twin = kept.copy()
-    twin.generator = _with_source(kept.generator, kwargs["source"])
-    return twin
-
-
-def _with_source(generator: Any, source: Any) -> Any:
-    """``generator`` reading ``source``: a copy when it holds another source object, so that
-    a render (in its own thread) never generates from the file object of another render."""
-    if getattr(generator, "source", None) is source:
-        return generator
-    twin = copy.copy(generator)
-    twin.source = source
+    twin.read_from(kwargs["source"])
     return twin
 
 
