@@ -8,6 +8,13 @@ the state and enqueues nothing. The file stays falsy until a worker has made it
 the scheduled state is gone, the next request schedules the file again. A failed generation is
 recorded (``failed``, with the exception's text) and scheduled again after ``retry_after``.
 
+The state cache goes through the failure-tolerant calls of ``CachedFileBackend``: while it is
+down (one warning per outage), a missing file is still scheduled, without the shared marker.
+This process then remembers what it scheduled, for the schedule timeout, so it does not enqueue
+a file on every access; other processes may enqueue it once each, which is harmless (the worker
+finds the file made, and writes it atomically). An enqueueing that failed is not tried again
+in this process for ``missing_timeout``, as the failed state would say if it could be kept.
+
 Each backend needs its queue library only when it is used, and says what to install if it is
 missing. The state cache must be shared with the workers (Redis, memcached).
 """
@@ -16,6 +23,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
+import time
 import warnings
 from types import ModuleType
 from typing import Any, ClassVar
@@ -28,6 +37,8 @@ from ik_host.state import CacheFileState, StateRecord
 from imagekit.management.payloads import PayloadError, describe
 
 SCHEDULE_SUFFIX = ":scheduled"
+# How many files one process remembers having scheduled while the state cache is down.
+LOCAL_MARKERS_MAX = 10_000
 
 
 class MissingQueueLibrary(IKError, ImportError):
@@ -69,6 +80,10 @@ class AsyncBackend(CachedFileBackend):
             "retry_after": retry_after,
             "lock_timeout": lock_timeout,
         }
+        # While the state cache fails: schedule key -> monotonic time this process's own
+        # marker expires (None: until the cache answers again).
+        self._scheduled_here: dict[str, float | None] = {}
+        self._scheduled_here_lock = threading.Lock()
 
     # -- options ---------------------------------------------------------------------------------
 
@@ -108,34 +123,66 @@ class AsyncBackend(CachedFileBackend):
         if self.tasks_module:
             self.tasks()  # a missing library is a setup error, not a failed file
         options = self.options
-        cache = self.cache
         key = self.schedule_key(file)
-        if not cache.add(key, "scheduled", options.schedule_timeout) and not force:
+        if not self._claim(key, options.schedule_timeout) and not force:
             return False
         try:
             payload = describe(file, force=force)
         except PayloadError:
-            cache.delete(key)
+            self._release(key)
             raise
         # Recorded before the task exists, so a quick worker's "exists" is never overwritten.
         self.set_record(file, StateRecord(CacheFileState.SCHEDULED))
         try:
             self.enqueue(payload, options)
         except Exception as exc:
-            cause = f"{type(exc).__name__}: {exc}"
-            cache.delete(key)
-            # Kept only briefly: the broker may be back in a moment.
-            failed = StateRecord(CacheFileState.FAILED, error=f"enqueueing failed: {cause}")
-            cache.set(self.get_key(file), failed.dump(), get_config().missing_timeout)
+            self._enqueue_failed(file, key, exc)
             raise EnqueueError(
                 f"the {self.label} backend could not enqueue {file.name!r} on queue "
-                f"{options.queue or '(default)'!r}: {cause}"
+                f"{options.queue or '(default)'!r}: {type(exc).__name__}: {exc}"
             ) from exc
         return True
 
     def unschedule(self, file: Any) -> None:
         """Let the next request schedule ``file`` again at once (after a failure)."""
-        self.cache.delete(self.schedule_key(file))
+        self._release(self.schedule_key(file))
+
+    def _claim(self, key: str, timeout: float | None) -> bool:
+        """Take the shared schedule marker ``key``; while the cache fails, this process's."""
+        taken = self.cache_add(key, "scheduled", timeout)
+        if taken is not None:
+            if self._scheduled_here:
+                with self._scheduled_here_lock:
+                    self._scheduled_here.clear()  # the shared markers stand again
+            return bool(taken)
+        now = time.monotonic()
+        with self._scheduled_here_lock:
+            if key in self._scheduled_here:
+                expires = self._scheduled_here[key]
+                if expires is None or expires > now:
+                    return False
+            if len(self._scheduled_here) >= LOCAL_MARKERS_MAX:
+                # Bounded in a long outage: forgetting costs at most one more task per file.
+                self._scheduled_here.clear()
+            self._scheduled_here[key] = None if timeout is None else now + timeout
+        return True
+
+    def _release(self, key: str) -> None:
+        self.cache_delete(key)
+        with self._scheduled_here_lock:
+            self._scheduled_here.pop(key, None)
+
+    def _enqueue_failed(self, file: Any, key: str, exc: Exception) -> None:
+        """Record the failure, kept only briefly: the broker may be back in a moment."""
+        retry = get_config().missing_timeout
+        self.cache_delete(key)
+        with self._scheduled_here_lock:
+            if key in self._scheduled_here:  # the cache is down: this process waits alone
+                self._scheduled_here[key] = time.monotonic() + retry
+        failed = StateRecord(
+            CacheFileState.FAILED, error=f"enqueueing failed: {type(exc).__name__}: {exc}"
+        )
+        self.cache_set(self.get_key(file), failed.dump(), retry)
 
     def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
         raise NotImplementedError
