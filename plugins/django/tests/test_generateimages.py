@@ -353,18 +353,14 @@ def test_a_terminal_gets_a_progress_bar_with_count_rate_and_eta(sources):
     assert "<00:00" in bar  # elapsed<remaining: the ETA
 
 
-def test_without_tqdm_a_plain_line_shows_count_rate_and_eta(sources, monkeypatch):
+def test_without_tqdm_there_is_no_bar(sources, monkeypatch):
     monkeypatch.setattr(progress, "_tqdm", lambda: None)
     err = Terminal()
     call_command("generateimages", "tagapp:genphoto:*", stdout=io.StringIO(), stderr=err)
-
-    line = err.getvalue().rsplit("\r", 1)[-1]
-    assert line.startswith("generating: 4/4 files  ")
-    assert " files/s  elapsed 0:0" in line
-    assert "ETA 0:00" in line
+    assert err.getvalue() == ""
 
 
-def test_progress_lines_in_place():
+def test_messages_are_written_around_the_bar():
     stream = Terminal()
     bar = progress.make_progress(3, stream, "working")
     bar.update(2)
@@ -373,11 +369,8 @@ def test_progress_lines_in_place():
     bar.update(1)
     bar.close()
     text = stream.getvalue()
-    assert "a message\n" in text
-    assert isinstance(bar, progress.Progress)
-    assert progress.make_progress(3, io.StringIO(), "working").__class__ is progress.Progress
-    assert progress.format_seconds(3725) == "1:02:05"
-    assert progress.format_seconds(65.4) == "1:05"
+    assert "a message\n" in text and "3/3" in text
+    assert progress.make_progress(3, io.StringIO(), "working").bar is None  # not a terminal
 
 
 # -- worker processes ------------------------------------------------------------------------------
