@@ -144,8 +144,3 @@ def use_plugin_manager(pm: IKPluginManager | None) -> None:
     """Make ``pm`` the manager in use (``None``: back to the process-wide one)."""
     global _active
     _active = pm
-
-
-def reset_plugin_manager() -> None:
-    """Forget the process-wide manager, so entry points are loaded again on next use."""
-    _default_plugin_manager.cache_clear()

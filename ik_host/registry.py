@@ -171,8 +171,3 @@ def resolve(kind: str, value: Any) -> Any:
     if isinstance(value, str):
         return get_registry(kind).resolve(value)
     return value
-
-
-def reset_registry() -> None:
-    """Forget built registries (they are rebuilt from the plugin manager on next use)."""
-    _registries_for.cache_clear()

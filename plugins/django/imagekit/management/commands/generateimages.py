@@ -290,9 +290,4 @@ def groups_by_id() -> dict[str, list[Any]]:
     return dict(groups)
 
 
-def describe_source(source: Any) -> str:
-    """How a source is named in the command's output."""
-    return display_source(source)
-
-
-__all__ = ["Command", "describe_error", "describe_source", "groups_by_id"]
+__all__ = ["Command", "describe_error", "groups_by_id"]
