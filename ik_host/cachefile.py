@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ik_host.components import get_backend, get_namer, get_storage, get_strategy
+from ik_host.components import get_backend, get_engine, get_namer, get_storage, get_strategy
 from ik_host.errors import CacheFileError, IKError
-from ik_host.imageio import open_image
 from ik_host.state import CacheFileState, StateRecord
 from ik_host.strategies import notify
 
@@ -181,7 +180,7 @@ class CacheFile:
             return record.width, record.height
         self._require_content()
         with self.storage.open(self.name, "rb") as handle:
-            width, height = open_image(handle, name=self.name).size
+            width, height = get_engine().image_size(handle, name=self.name)
         backend = self.cachefile_backend
         if hasattr(backend, "set_record"):
             backend.set_record(self, record._replace(width=width, height=height))

@@ -12,8 +12,30 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ik_host.imageio import DEFAULT_LIMITS, Limits
 from ik_host.plugins import IKPluginManager, get_plugin_manager
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest source accepted, checked before the pixels are decoded. ``None``: no limit.
+
+    The defaults suit a public site taking uploads from anyone:
+
+    - ``max_pixels``: 178,956,970 pixels (179 MP), the number at which Pillow itself refuses a
+      file as a decompression bomb: twice ``PIL.Image.MAX_IMAGE_PIXELS`` (2 * 89,478,485), so
+      every photo django-imagekit thumbnails (a 61 MP camera's 9504x6336) is accepted here too.
+      Written out, not read from Pillow, so that the defaults stay plain numbers.
+    - ``max_bytes``: 50 MiB. A 61 MP JPEG at high quality is 20-40 MB; more is rarely a photo.
+    - ``max_frames``: 1000. Only the first frame is used, but counting frames means scanning
+      the file: 1000 frames is over a minute of animation at 15 fps.
+    """
+
+    max_pixels: int | None = 178_956_970  # 2 * PIL.Image.MAX_IMAGE_PIXELS: Pillow's bomb error
+    max_bytes: int | None = 50 * 1024 * 1024
+    max_frames: int | None = 1000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,10 +1,13 @@
-"""Names that stay where they must: every cache file lands inside the cache-file directory."""
+"""Names: every cache file lands inside the cache-file directory, and every source has the name
+it is known by."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import unicodedata
+from typing import Any
 
 from ik_host.errors import UnsafePathError
 
@@ -56,3 +59,23 @@ def join_inside(directory: str, *names: str) -> str:
     if base in (".", "") and (joined.startswith("../") or joined == ".." or joined.startswith("/")):
         raise UnsafePathError(f"{'/'.join(names)!r} would leave the current directory")
     return joined
+
+
+def source_name(source: Any) -> str | None:
+    """The file name a source is known by (its storage-relative name, or a path), for messages
+    and cache-file names."""
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def source_key(source: Any, name: str | None) -> tuple[Any, ...] | None:
+    """What tells one source from another: its name in its storage (two file objects for one
+    stored file are the same source), a path, or else the object itself."""
+    if source is None or not name:
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        return ("path", os.fspath(source))
+    storage = getattr(source, "storage", None)
+    return ("stored", id(storage), name) if storage is not None else ("object", id(source))

@@ -1,4 +1,5 @@
-"""The records a plugin hands to the host: one small frozen dataclass per kind of component.
+"""The records a plugin hands to the host: one small frozen dataclass per kind of component;
+and the two records of an engine: the ``Job`` it receives, the ``GeneratedImage`` it returns.
 
 A registration hook returns a list of these. ``name`` is the short name users write in settings
 (``"simple"``, ``"ResizeToFill"``); ``aliases`` are further names, typically the dotted paths that
@@ -8,8 +9,11 @@ importing anything.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from ik_host.config import DEFAULT_LIMITS, Limits
 
 
 def normalize_name(name: str) -> str:
@@ -95,8 +99,8 @@ class StateCache(Component):
 class Engine(Component):
     """An image engine class: turns a source into an encoded image with a list of processors.
 
-    Instances have ``generate(source, processors, format, options, autoconvert, *, limits,
-    name) -> GeneratedImage``. The ``"pillow"`` engine is ``ik_host.pipeline.PillowEngine``.
+    Instances have ``generate(job: Job) -> GeneratedImage`` and ``image_size(file) -> (width,
+    height)``. The ``"pillow"`` engine is registered by the ``ik-processors-pilkit`` plugin.
     """
 
     kind: ClassVar[str] = "engine"
@@ -105,3 +109,32 @@ class Engine(Component):
 KINDS: dict[str, type[Component]] = {
     cls.kind: cls for cls in (Processor, Namer, Strategy, Backend, Storage, StateCache, Engine)
 }
+
+
+@dataclass(frozen=True)
+class Job:
+    """What an engine is asked to make: ``source`` through ``processors``, encoded in ``format``
+    (None: the source's own) with save ``options``. ``name`` is the source's name for messages."""
+
+    source: Any
+    processors: tuple[Any, ...] | list[Any] = ()
+    format: str | None = None
+    options: dict[str, Any] | None = None
+    autoconvert: bool = True
+    limits: Limits = DEFAULT_LIMITS
+    name: str | None = None
+
+
+class GeneratedImage(io.BytesIO):
+    """An encoded image in memory, with what is known about it without decoding it again."""
+
+    def __init__(self, data: bytes, *, format: str, width: int, height: int) -> None:
+        super().__init__(data)
+        self.format = format
+        self.width = width
+        self.height = height
+        self.name: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.getbuffer())

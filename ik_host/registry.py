@@ -31,7 +31,7 @@ _KNOWN_PROVIDERS: dict[str, dict[str, str]] = {
         "async": "ik-backends-async",
     },
     "storage": {"s3": "ik-storage-s3", "s3boto3storage": "ik-storage-s3"},
-    "engine": {"vips": "ik-processors-vips"},
+    "engine": {"pillow": "ik-processors-pilkit", "vips": "ik-processors-vips"},
 }
 _DEFAULT_PROVIDER = {"processor": "ik-processors-pilkit"}
 

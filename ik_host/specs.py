@@ -17,9 +17,9 @@ from ik_host.components import get_engine, get_namer
 from ik_host.config import get_config
 from ik_host.errors import MissingSource
 from ik_host.hashing import spec_hash
-from ik_host.imageio import source_name
 from ik_host.memo import ClearingMemo, Identity
-from ik_host.pipeline import GeneratedImage
+from ik_host.paths import source_name
+from ik_host.records import GeneratedImage, Job
 
 # The attributes a spec's hash is made of, besides the source name.
 SHAPING_ATTRIBUTES = ("processors", "format", "options", "autoconvert")
@@ -133,7 +133,7 @@ class ImageSpec:
         """The processed image, encoded, in memory. Raises ``SourceImageError`` for bad input."""
         if self.source is None:
             raise MissingSource(f"{type(self).__name__} cannot generate without a source")
-        return get_engine(self.engine).generate(
+        job = Job(
             self.source,
             list(self.processors),
             self.format,
@@ -142,3 +142,4 @@ class ImageSpec:
             limits=self.limits or get_config().limits,
             name=self.source_name,
         )
+        return get_engine(self.engine).generate(job)

@@ -16,7 +16,8 @@
      ``python -m ik_host plugins`` lists exactly the installed plugins; with
      ``ik-strategy-optimistic`` uninstalled, naming it fails with its ``pip install`` hint and
      the rest still works; then every extra and every other plugin is installed and listed;
-   - ``ik-processors-pilkit`` alone, without Django: a thumbnail from plain Python.
+   - ``ik-defaults`` and ``ik-processors-pilkit`` alone, without Django: a thumbnail from plain
+     Python.
 
 Exits 0 when everything held, 1 with the failures listed otherwise. ``--only`` limits the run to
 the named distributions and their ``ik-*`` dependencies (the scenarios they allow).
@@ -55,7 +56,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SMOKE = Path(__file__).resolve().parent / "packaging_smoke"
 ENTRY_POINT_GROUP = "ik_host"
 DJANGO_DIST = "ik-django"
-PLAIN_DIST = "ik-processors-pilkit"
+# The Pillow engine and processors, and the default components: what plain Python needs.
+PLAIN_DISTS = ("ik-defaults", "ik-processors-pilkit")
 OPTIONAL_DIST = "ik-strategy-optimistic"
 # Never part of a built tree: caches, environments and build output.
 IGNORED_NAMES = {
@@ -580,12 +582,12 @@ def django_scenario(log: Log, dists: dict[str, Dist], wheels: Path, work: Path) 
 def plain_scenario(log: Log, dists: dict[str, Dist], wheels: Path, work: Path) -> None:
     """The processor plugin (and what it requires) without Django: a thumbnail from Python."""
     env = Env(work / "venv-plain", wheels, dists)
-    installed = closure(dists, [PLAIN_DIST])
+    installed = closure(dists, list(PLAIN_DISTS))
     folder = work / "plain"
     folder.mkdir()
 
     def install() -> None:
-        env.install(PLAIN_DIST)
+        env.install(*PLAIN_DISTS)
         env.expect_installed(installed)
         if run([env.python, "-c", "import django"], cwd=folder, expect=None).returncode == 0:
             raise CheckFailed("Django is installed in the environment meant to be without it")
@@ -598,7 +600,7 @@ def plain_scenario(log: Log, dists: dict[str, Dist], wheels: Path, work: Path) -
         log.say(_indent(out))
 
     for name, body in [
-        (f"install {PLAIN_DIST} alone from the wheels, no Django", install),
+        (f"install {' and '.join(PLAIN_DISTS)} alone from the wheels, no Django", install),
         ("a thumbnail from plain Python", thumbnail),
     ]:
         if not log.stage(name, body):
@@ -649,7 +651,7 @@ def check(root: Path, only: list[str], work: Path) -> list[str]:
     scenarios = []
     if DJANGO_DIST in dists:
         scenarios.append((Log("django"), django_scenario))
-    if PLAIN_DIST in dists:
+    if all(dist in dists for dist in PLAIN_DISTS):
         scenarios.append((Log("plain python"), plain_scenario))
     with ThreadPoolExecutor(max_workers=2) as pool:
         for scenario_log, scenario in scenarios:

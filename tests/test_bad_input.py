@@ -13,12 +13,12 @@ import pytest
 from PIL import Image, ImageStat
 
 from ik_host.cachefile import CacheFile
-from ik_host.config import get_config, set_config
+from ik_host.config import DEFAULT_LIMITS, Limits, get_config, set_config
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_host.imageio import DEFAULT_LIMITS, Limits, open_image
 from ik_host.specs import ImageSpec
 from ik_host.state import CacheFileState
 from ik_processors_pilkit import ResizeToFill, Transpose
+from ik_processors_pilkit.pillow_io import open_image
 from tests import badinput
 from tests.badinput import BAD, CORPUS, VALID, Sample
 

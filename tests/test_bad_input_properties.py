@@ -28,7 +28,6 @@ from ik_defaults.namers import hash as hash_namer
 from ik_defaults.namers import source_name_as_path, source_name_dot_hash
 from ik_host.config import Config, set_config
 from ik_host.errors import IKError
-from ik_host.pipeline import NEUTRAL, RESCALE, process
 from ik_host.specs import ImageSpec
 from ik_host.state import state_key
 from ik_processors_pilkit import (
@@ -53,6 +52,7 @@ from ik_processors_pilkit import (
     Transpose,
     TrimBorderColor,
 )
+from ik_processors_pilkit.pillow_engine import NEUTRAL, RESCALE, process
 
 # -- images ----------------------------------------------------------------------------------------
 

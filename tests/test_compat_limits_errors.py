@@ -9,10 +9,11 @@ import pytest
 from PIL import Image, UnidentifiedImageError
 
 from ik_host.cachefile import CacheFile
+from ik_host.config import DEFAULT_LIMITS
 from ik_host.errors import SourceImageError, SourceNotFound
-from ik_host.imageio import DEFAULT_LIMITS, open_image
 from ik_host.specs import ImageSpec
 from ik_processors_pilkit import ResizeToFill
+from ik_processors_pilkit.pillow_io import open_image
 
 
 class Thumb(ImageSpec):

@@ -161,15 +161,15 @@ def test_unregistering_removes_the_components(register_plugin: Callable[..., Any
 def test_registered_engine_is_chosen_per_spec_and_by_config(
     register_plugin: Callable[..., Any],
 ) -> None:
-    from ik_host.pipeline import PillowEngine  # noqa: PLC0415
     from ik_host.records import Engine  # noqa: PLC0415
+    from ik_processors_pilkit.pillow_engine import PillowEngine  # noqa: PLC0415
 
     calls: list[str] = []
 
     class Recording(PillowEngine):
-        def generate(self, source: Any, *args: Any, **kwargs: Any) -> Any:
-            calls.append(kwargs["name"])
-            return super().generate(source, *args, **kwargs)
+        def generate(self, job: Any) -> Any:
+            calls.append(job.name)
+            return super().generate(job)
 
     class Engines:
         @hookimpl

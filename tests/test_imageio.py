@@ -8,16 +8,15 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from ik_host.config import Limits
 from ik_host.errors import SourceImageError, SourceTooLarge, UnknownExtension, UnknownFormat
-from ik_host.imageio import (
-    Limits,
+from ik_host.formats import (
     extension_to_format,
     format_to_extension,
     format_to_mimetype,
-    image_to_bytes,
-    open_image,
     suggest_extension,
 )
+from ik_processors_pilkit.pillow_io import image_to_bytes, open_image
 from tests.conftest import image_bytes, make_image
 
 

@@ -105,8 +105,8 @@ def test_misspelt_hookimpl_fails_loudly(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def throwaway_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh virtualenv with the host, the defaults and the test plugin pip-installed (no
-    editable installs, no Django)."""
+    """A fresh virtualenv with the host, the defaults, the Pillow engine and the test plugin
+    pip-installed (no editable installs, no Django)."""
     where = tmp_path_factory.mktemp("throwaway-env")
     venv.EnvBuilder(with_pip=True).create(where)
     python = where / "bin" / "python"
@@ -119,6 +119,7 @@ def throwaway_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         "--disable-pip-version-check",
         str(ROOT),
         str(ROOT / "plugins" / "defaults"),
+        str(ROOT / "plugins" / "processors_pilkit"),
         str(WATERMARK),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -180,6 +181,7 @@ def test_round_trip_here_leaves_django_unimported(tmp_path: Path) -> None:
                 return img
     """),
     )
-    result = run(sys.executable, "-c", code, cwd=tmp_path, env={"IK_HOST_LOAD_PLUGINS": "defaults"})
+    only = {"IK_HOST_LOAD_PLUGINS": "defaults,processors_pilkit"}  # the engine and defaults
+    result = run(sys.executable, "-c", code, cwd=tmp_path, env=only)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "ok 300 200"

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageChops, ImageMath, ImageStat
 
 import imagekit.processors
-from ik_host.pipeline import process
+from ik_processors_pilkit.pillow_engine import process
 from tests.differential import parity_cases
 from tests.differential.conftest import run_upstream
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ik_host.pipeline import NEUTRAL
+from ik_processors_pilkit.pillow_engine import NEUTRAL
 from PIL import Image, ImageOps
 
 RGB = tuple[int, int, int]

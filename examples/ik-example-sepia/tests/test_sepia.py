@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ik_host.pipeline import RESCALE, draft_size, process
 from ik_host.registry import resolve
+from ik_processors_pilkit.pillow_engine import RESCALE, draft_size, process
 from PIL import Image
 
 from ik_example_sepia import Sepia

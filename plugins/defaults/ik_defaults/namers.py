@@ -26,9 +26,9 @@ from typing import Any
 
 from ik_host.config import get_config
 from ik_host.errors import MissingSource, UnknownExtension, UnknownFormat
-from ik_host.imageio import extension_to_format, format_to_extension, suggest_extension
-from ik_host.imageio import source_name as name_of
+from ik_host.formats import extension_to_format, format_to_extension, suggest_extension
 from ik_host.paths import join_inside, safe_relative_name
+from ik_host.paths import source_name as name_of
 
 
 def _inputs(generator: Any) -> tuple[str, str | None, str, str | None]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ik_defaults import backends, namers, statecache, storage, strategies
 from ik_host import hookimpl
-from ik_host.pipeline import PillowEngine
-from ik_host.records import Backend, Engine, Namer, StateCache, Storage, Strategy
+from ik_host.records import Backend, Namer, StateCache, Storage, Strategy
 
 _IK = "imagekit.cachefiles"
 
@@ -50,8 +49,3 @@ def ik_register_storages() -> list[Storage]:
 @hookimpl
 def ik_register_state_caches() -> list[StateCache]:
     return [StateCache("memory", statecache.MemoryStateCache, description="in-process dict")]
-
-
-@hookimpl
-def ik_register_engines() -> list[Engine]:
-    return [Engine("pillow", PillowEngine, description="decode, process and encode with Pillow")]

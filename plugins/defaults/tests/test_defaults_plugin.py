@@ -20,7 +20,6 @@ def test_discovered_through_its_entry_point_with_every_component() -> None:
     assert defaults["distribution"] == "ik-defaults"
     assert defaults["components"] == {
         "backend": ["simple"],
-        "engine": ["pillow"],
         "namer": ["hash", "source_name_as_path", "source_name_dot_hash"],
         "state_cache": ["memory"],
         "storage": ["filesystem"],

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import DEFAULT_STORAGE_ALIAS
 from django.conf import settings as django_settings
 
-from ik_host.imageio import DEFAULT_LIMITS
+from ik_host.config import DEFAULT_LIMITS
 
 DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 
@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "IMAGEKIT_DEFAULT_ENGINE": "pillow",
     # Threads one image's resample may use (Pillow engine); None: the usable cores, at most 4.
     "IMAGEKIT_IMAGE_THREADS": None,
-    # The largest source accepted, checked before decoding (see ik_host.imageio.Limits for why
+    # The largest source accepted, checked before decoding (see ik_host.config.Limits for why
     # these defaults); None removes a limit. A spec's own ``limits`` replaces all three.
     "IMAGEKIT_MAX_SOURCE_PIXELS": DEFAULT_LIMITS.max_pixels,
     "IMAGEKIT_MAX_SOURCE_BYTES": DEFAULT_LIMITS.max_bytes,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from ik_host.config import Config
-from ik_host.imageio import Limits
+from ik_host.config import Config, Limits
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
 

@@ -166,16 +166,16 @@ def test_failures_are_reported_and_nothing_is_written_for_them(sources):
 
 
 def test_each_source_is_decoded_once_for_all_its_specs(sources, monkeypatch):
-    from ik_host import pipeline  # noqa: PLC0415
+    from ik_processors_pilkit import pillow_engine  # noqa: PLC0415
 
     decoded = []
-    original = pipeline.open_image
+    original = pillow_engine.open_image
 
     def counting(source, **kwargs):
         decoded.append(kwargs["name"])
         return original(source, **kwargs)
 
-    monkeypatch.setattr(pipeline, "open_image", counting)
+    monkeypatch.setattr(pillow_engine, "open_image", counting)
     out, _, error = run("tagapp:genphoto:*", "--jobs", "1")
     assert error is None and out.splitlines()[-1].startswith("4 generated")
     assert sorted(decoded) == sorted([sources["photo1"].original.name,

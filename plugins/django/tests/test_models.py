@@ -176,12 +176,12 @@ def test_optimistic_strategy_generates_when_the_source_is_saved():
 
 
 def test_saving_a_source_decodes_it_once_for_all_its_specs(monkeypatch):
-    from ik_host import pipeline  # noqa: PLC0415
+    from ik_processors_pilkit import pillow_engine  # noqa: PLC0415
 
     decoded = []
-    original = pipeline.open_image
+    original = pillow_engine.open_image
     monkeypatch.setattr(
-        pipeline, "open_image", lambda *a, **k: decoded.append(1) or original(*a, **k)
+        pillow_engine, "open_image", lambda *a, **k: decoded.append(1) or original(*a, **k)
     )
     photo = OptimisticPhoto()
     photo.image.save("opt-once.jpg", image_content(size=(300, 200)))

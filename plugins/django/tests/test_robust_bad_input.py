@@ -18,9 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from PIL import Image, ImageStat
 
-from ik_host.config import get_config
+from ik_host.config import DEFAULT_LIMITS, Limits, get_config
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_host.imageio import DEFAULT_LIMITS, Limits
 from ik_host.state import CacheFileState
 from ik_testproject.tagapp.models import TagPhoto
 from ik_testproject.testapp.models import ProcessedProfile, Profile

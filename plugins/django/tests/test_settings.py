@@ -16,9 +16,9 @@ from ik_host import hookimpl
 from ik_host.components import get_backend, get_strategy
 from ik_host.config import get_config
 from ik_host.errors import UnknownComponentError
-from ik_host.pipeline import PillowEngine
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Backend, Processor
+from ik_processors_pilkit.pillow_engine import PillowEngine
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
 from imagekit import checks, generatorlibrary
@@ -289,9 +289,9 @@ class CountingEngine(PillowEngine):
 
     jobs = 0
 
-    def generate(self, *args, **kwargs):
+    def generate(self, job):
         type(self).jobs += 1
-        return super().generate(*args, **kwargs)
+        return super().generate(job)
 
 
 def test_the_default_engine_is_a_setting():

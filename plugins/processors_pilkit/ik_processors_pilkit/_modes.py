@@ -15,21 +15,15 @@ test holds them to it), so
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from PIL import Image
 
-from PIL import Image, ImageColor
-
-from ik_host.pipeline import source_box
 from ik_processors_pilkit import _strips as strips
-
-RGBA = tuple[int, int, int, int]
-ColorLike = str | int | Sequence[int] | None
+from ik_processors_pilkit.pillow_engine import source_box
 
 LANCZOS = Image.Resampling.LANCZOS
 # Results with fewer pixels than this on a side are reduced first with a wider gap (see
 # _reducing_gap).
 SMALL_RESULT = 64
-TRANSPARENT_WHITE: RGBA = (255, 255, 255, 0)
 
 ALPHA_MODES = frozenset({"LA", "La", "RGBA", "RGBa", "PA"})
 HIGH_BIT_GRAY = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
@@ -169,27 +163,3 @@ def carry_icc(source: Image.Image, result: Image.Image) -> Image.Image:
     else:
         result.info.pop("icc_profile", None)
     return result
-
-
-def parse_color(color: ColorLike, default: RGBA = TRANSPARENT_WHITE) -> RGBA:
-    """Any colour a user may write, as an RGBA tuple.
-
-    ``None`` gives ``default``; strings use CSS syntax (``"#ff0000"``, ``"red"``,
-    ``"rgba(0,0,0,0.5)"``); an int is ``0xRRGGBB``; tuples are gray, gray+alpha, RGB or RGBA.
-    """
-    if color is None:
-        return default
-    if isinstance(color, str):
-        parsed: Sequence[int] = ImageColor.getrgb(color)
-    elif isinstance(color, int):
-        parsed = ((color >> 16) & 0xFF, (color >> 8) & 0xFF, color & 0xFF)
-    else:
-        parsed = tuple(int(channel) for channel in color)
-    if len(parsed) in (1, 2):
-        parsed = (parsed[0], parsed[0], parsed[0], *parsed[1:])
-    if len(parsed) == 3:
-        parsed = (*parsed, 255)
-    if len(parsed) != 4 or not all(0 <= channel <= 255 for channel in parsed):
-        raise ValueError(f"not a colour: {color!r}")
-    red, green, blue, alpha = parsed
-    return (red, green, blue, alpha)

@@ -18,15 +18,10 @@ from typing import Any, ClassVar
 
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
-from ik_host.pipeline import NEUTRAL, OTHER, UPRIGHT, chained_size_hint
 from ik_processors_pilkit._geometry import Size
-from ik_processors_pilkit._modes import (
-    ColorLike,
-    carry_icc,
-    colour_work,
-    parse_color,
-    with_alpha,
-)
+from ik_processors_pilkit._modes import carry_icc, colour_work, with_alpha
+from ik_processors_pilkit.colors import ColorLike, parse_color
+from ik_processors_pilkit.pillow_engine import NEUTRAL, OTHER, UPRIGHT, chained_size_hint
 
 OPAQUE_WHITE = (255, 255, 255, 255)
 AnchorLike = str | Sequence[float]

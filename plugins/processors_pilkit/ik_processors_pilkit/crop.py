@@ -11,9 +11,8 @@ from typing import ClassVar
 
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from ik_host.pipeline import OTHER
 from ik_processors_pilkit._geometry import Size, anchor_offset
-from ik_processors_pilkit._modes import TRANSPARENT_WHITE, ColorLike, carry_icc, parse_color
+from ik_processors_pilkit._modes import carry_icc
 from ik_processors_pilkit.base import (
     Anchor,
     AnchorLike,
@@ -21,6 +20,8 @@ from ik_processors_pilkit.base import (
     check_fraction,
     normalize_anchor,
 )
+from ik_processors_pilkit.colors import TRANSPARENT_WHITE, ColorLike, parse_color
+from ik_processors_pilkit.pillow_engine import OTHER
 
 Box = tuple[int, int, int, int]
 

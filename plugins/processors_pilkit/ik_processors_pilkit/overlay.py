@@ -11,16 +11,17 @@ from typing import IO, ClassVar
 
 from PIL import Image
 
-from ik_host.imageio import image_to_bytes, open_image
-from ik_host.pipeline import NEUTRAL, OTHER
 from ik_processors_pilkit._geometry import Size, anchor_offset
-from ik_processors_pilkit._modes import ColorLike, carry_icc, colour_work, parse_color
+from ik_processors_pilkit._modes import carry_icc, colour_work
 from ik_processors_pilkit.base import (
     Anchor,
     AnchorLike,
     check_fraction,
     normalize_anchor,
 )
+from ik_processors_pilkit.colors import ColorLike, parse_color
+from ik_processors_pilkit.pillow_engine import NEUTRAL, OTHER
+from ik_processors_pilkit.pillow_io import image_to_bytes, open_image
 
 OverlaySource = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | Image.Image
 

@@ -1,4 +1,5 @@
-"""Registers every processor with the host under its pilkit class name.
+"""Registers every processor with the host under its pilkit class name, and the Pillow engine
+as ``"pillow"`` (the host's default engine).
 
 The ``pilkit.processors.<Name>`` aliases let settings written for pilkit or django-imagekit
 resolve without pilkit installed.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import ik_processors_pilkit
 from ik_host import hookimpl
-from ik_host.records import Processor
+from ik_host.records import Engine, Processor
+from ik_processors_pilkit.pillow_engine import PillowEngine
 
 # Every exported class with process() is a processor; Anchor and Side are helpers.
 PROCESSOR_CLASSES: tuple[type, ...] = tuple(
@@ -33,3 +35,8 @@ def ik_register_processors() -> list[Processor]:
         )
         for cls in PROCESSOR_CLASSES
     ]
+
+
+@hookimpl
+def ik_register_engines() -> list[Engine]:
+    return [Engine("pillow", PillowEngine, description="decode, process and encode with Pillow")]

@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from ik_host.pipeline import OTHER, RESCALE, source_box, source_extent
 from ik_processors_pilkit._geometry import (
     Size,
     anchor_offset,
@@ -30,14 +29,16 @@ from ik_processors_pilkit._geometry import (
     shrinks,
     smallest_source,
 )
-from ik_processors_pilkit._modes import ColorLike, carry_icc, parse_color, resample
+from ik_processors_pilkit._modes import carry_icc, resample
 from ik_processors_pilkit.base import (
     Anchor,
     AnchorLike,
     check_dimension,
     normalize_anchor,
 )
+from ik_processors_pilkit.colors import ColorLike, parse_color
 from ik_processors_pilkit.crop import Crop, SmartCrop, on_canvas
+from ik_processors_pilkit.pillow_engine import OTHER, RESCALE, source_box, source_extent
 
 
 def _required(value: int | None, name: str, processor: str) -> int:
@@ -80,7 +81,7 @@ class ResizeToCover:
     """Resizes, keeping the aspect ratio, to the smallest size covering ``width`` x ``height``."""
 
     size_role: ClassVar[str] = RESCALE
-    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
+    sizes_from_extent: ClassVar[bool] = True  # see pillow_engine.source_extent
 
     def __init__(self, width: int, height: int, upscale: bool = True) -> None:
         self.width = _required(width, "width", "ResizeToCover")
@@ -113,7 +114,7 @@ class _CoverThenCrop:
     """Resizes to cover ``width`` x ``height``, then crops to exactly that (subclasses say how)."""
 
     size_role: ClassVar[str] = RESCALE
-    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
+    sizes_from_extent: ClassVar[bool] = True  # see pillow_engine.source_extent
     width: int
     height: int
     upscale: bool
@@ -326,7 +327,7 @@ class ResizeToFit:
     """
 
     size_role: ClassVar[str] = RESCALE
-    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
+    sizes_from_extent: ClassVar[bool] = True  # see pillow_engine.source_extent
 
     def __init__(
         self,
@@ -390,7 +391,7 @@ class Thumbnail:
     """
 
     size_role: ClassVar[str] = RESCALE
-    sizes_from_extent: ClassVar[bool] = True  # see ik_host.pipeline.source_extent
+    sizes_from_extent: ClassVar[bool] = True  # see pillow_engine.source_extent
     AUTO = "auto"
 
     def __init__(

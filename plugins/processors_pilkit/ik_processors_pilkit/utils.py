@@ -1,7 +1,7 @@
 """The image helpers pilkit users import from ``pilkit.utils``.
 
-Opening, saving and the format tables have one implementation, in ``ik_host.imageio``; this
-module only re-exports it under the names pilkit code expects.
+Opening and saving have one implementation, in ``pillow_io``, and the format tables one, in
+``ik_host.formats``; this module only re-exports them under the names pilkit code expects.
 """
 
 from __future__ import annotations
@@ -15,18 +15,15 @@ from typing import Any
 from PIL import Image
 
 from ik_host.errors import UnknownExtension, UnknownFormat
-from ik_host.imageio import (
-    autoconvert_for,
+from ik_host.formats import (
     extension_to_format,
     format_to_extension,
     format_to_mimetype,
-    image_to_bytes,
     normalize_format,
-    open_image,
-    save_image,
     suggest_extension,
 )
 from ik_processors_pilkit.base import ProcessorPipeline
+from ik_processors_pilkit.pillow_io import autoconvert_for, image_to_bytes, open_image, save_image
 
 # Formats that keep a full alpha channel, and formats that keep one transparent palette index.
 RGBA_TRANSPARENCY_FORMATS = ["PNG", "WEBP"]

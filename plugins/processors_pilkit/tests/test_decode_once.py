@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from ik_host import pipeline
+from ik_host.config import Limits
 from ik_host.errors import SourceImageError
-from ik_host.imageio import Limits
-from ik_host.pipeline import decode_once, shared_draft_size
 from ik_host.specs import ImageSpec
-from ik_processors_pilkit import Adjust, ResizeToFill, ResizeToFit, Transpose
+from ik_processors_pilkit import Adjust, ResizeToFill, ResizeToFit, Transpose, pillow_engine
+from ik_processors_pilkit.pillow_engine import decode_once, shared_draft_size
 
 
 def photo_like(size: tuple[int, int]) -> Image.Image:
@@ -53,14 +52,14 @@ def photo(tmp_path: Path) -> Path:
 def decodes(monkeypatch) -> list[tuple[int, int]]:
     """The size of every image the Pillow engine decodes."""
     sizes = []
-    original = pipeline.open_image
+    original = pillow_engine.open_image
 
     def counting(*args, **kwargs):
         img = original(*args, **kwargs)
         sizes.append(img.size)
         return img
 
-    monkeypatch.setattr(pipeline, "open_image", counting)
+    monkeypatch.setattr(pillow_engine, "open_image", counting)
     return sizes
 
 

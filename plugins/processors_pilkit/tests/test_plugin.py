@@ -10,14 +10,15 @@ from enum import Enum
 import pytest
 from PIL import Image
 
-import ik_host.imageio
+import ik_host.formats
 import ik_processors_pilkit
 from ik_host.errors import UnknownExtension, UnknownFormat
 from ik_host.hashing import canonical_pickle, spec_hash
 from ik_host.plugins import make_plugin_manager, use_plugin_manager
 from ik_host.records import Processor
 from ik_host.registry import get_registry
-from ik_processors_pilkit import plugin, utils
+from ik_processors_pilkit import pillow_io, plugin, utils
+from ik_processors_pilkit.pillow_engine import PillowEngine
 
 EXAMPLES = {
     "ProcessorPipeline": lambda p: p.ProcessorPipeline([p.Adjust(color=0), p.Resize(5, 5)]),
@@ -66,6 +67,18 @@ def test_entry_point_loads_and_registry_resolves_names_and_aliases(monkeypatch):
         registry = get_registry("processor")
         assert registry.resolve("ResizeToFill") is ik_processors_pilkit.ResizeToFill
         assert registry.resolve("pilkit.processors.Thumbnail") is ik_processors_pilkit.Thumbnail
+        # The host's default engine comes from this distribution alone: no ik-defaults needed.
+        assert get_registry("engine").resolve("pillow") is PillowEngine
+    finally:
+        use_plugin_manager(None)
+
+
+def test_without_this_plugin_the_default_engine_names_what_to_install(monkeypatch):
+    monkeypatch.setenv("IK_HOST_LOAD_PLUGINS", "defaults")
+    use_plugin_manager(make_plugin_manager())
+    try:
+        with pytest.raises(LookupError, match="pip install ik-processors-pilkit"):
+            get_registry("engine").resolve("pillow")
     finally:
         use_plugin_manager(None)
 
@@ -137,16 +150,15 @@ def test_package_exports():
 
 
 def test_utils_reexports_the_host_implementation():
+    for name in ("open_image", "save_image", "image_to_bytes"):
+        assert getattr(utils, name) is getattr(pillow_io, name)
     for name in (
-        "open_image",
-        "save_image",
-        "image_to_bytes",
         "format_to_extension",
         "extension_to_format",
         "format_to_mimetype",
         "suggest_extension",
     ):
-        assert getattr(utils, name) is getattr(ik_host.imageio, name)
+        assert getattr(utils, name) is getattr(ik_host.formats, name)
     assert utils.UnknownFormat is UnknownFormat and utils.UnknownExtension is UnknownExtension
     assert utils.format_to_extension("JPEG") == ".jpg"
     assert utils.extension_to_format(".png") == "PNG"

@@ -8,15 +8,6 @@ import random
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageStat
 
-from ik_host.imageio import exif_orientation, open_image
-from ik_host.pipeline import (
-    chained_size_hint,
-    draft_scale,
-    draft_size,
-    jpeg_draft_scale,
-    process,
-    run_processors,
-)
 from ik_processors_pilkit import (
     AddBorder,
     Adjust,
@@ -41,6 +32,15 @@ from ik_processors_pilkit import (
     Transpose,
     TrimBorderColor,
 )
+from ik_processors_pilkit.pillow_engine import (
+    chained_size_hint,
+    draft_scale,
+    draft_size,
+    jpeg_draft_scale,
+    process,
+    run_processors,
+)
+from ik_processors_pilkit.pillow_io import exif_orientation, open_image
 
 RESCALERS = [
     Resize(100, 80),

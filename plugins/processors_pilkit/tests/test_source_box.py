@@ -12,11 +12,16 @@ import io
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageOps, ImageStat
 
-from ik_host import pipeline
-from ik_host.imageio import exif_orientation, open_image
-from ik_host.pipeline import decode_once, draft_size, process, source_box, upright_box
 from ik_host.specs import ImageSpec
-from ik_processors_pilkit import ResizeToFill, ResizeToFit, Transpose
+from ik_processors_pilkit import ResizeToFill, ResizeToFit, Transpose, pillow_engine
+from ik_processors_pilkit.pillow_engine import (
+    decode_once,
+    draft_size,
+    process,
+    source_box,
+    upright_box,
+)
+from ik_processors_pilkit.pillow_io import exif_orientation, open_image
 
 # 2001 x 1335: not a multiple of 8 at any DCT scale, so every drafted decode has a part pixel.
 SIZE = (2001, 1335)
@@ -91,9 +96,9 @@ def test_a_shared_decode_reduced_for_a_spec_is_resampled_from_its_region(tmp_pat
     path = tmp_path / "lines.jpg"
     path.write_bytes(jpeg(lines(SIZE)))
     decoded = []
-    opener = pipeline.open_image
+    opener = pillow_engine.open_image
     monkeypatch.setattr(
-        pipeline, "open_image", lambda *a, **k: decoded.append(1) or opener(*a, **k)
+        pillow_engine, "open_image", lambda *a, **k: decoded.append(1) or opener(*a, **k)
     )
 
     class Spec(ImageSpec):

@@ -1,4 +1,4 @@
-"""Encoding with vips as ``ik_host.imageio.save_image`` does with Pillow.
+"""Encoding with vips as ``ik_processors_pilkit.pillow_io.save_image`` does with Pillow.
 
 The same defaults (JPEG quality 75 with 4:2:0 chroma, WebP quality 80, PNG level 6), the same
 Pillow option names mapped to vips' (``quality`` -> ``Q``, ``optimize`` -> ``optimize_coding``,
@@ -15,7 +15,7 @@ from typing import Any
 from ik_processors_vips._plan import Unsupported
 from ik_processors_vips._vips import BANDS, convert, tag
 
-# Modes each format stores as they are (a subset of ik_host.imageio's table: the modes here).
+# Modes each format stores as they are (a subset of pillow_io's table: the modes here).
 NATIVE = {"JPEG": {"L", "RGB"}, "PNG": {"L", "LA", "RGB", "RGBA"}, "WEBP": {"RGB", "RGBA"}}
 
 
@@ -93,7 +93,7 @@ def save_options(format: str, options: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def output_mode(mode: str, format: str, autoconvert: bool) -> str:
-    """The mode ``ik_host.imageio.autoconvert_for`` gives; ``Unsupported`` where Pillow would
+    """The mode ``pillow_io.autoconvert_for`` gives; ``Unsupported`` where Pillow would
     be asked to write a mode the format cannot hold."""
     if mode in NATIVE[format]:
         return mode

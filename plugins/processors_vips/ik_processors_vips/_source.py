@@ -16,8 +16,8 @@ from typing import Any
 
 from PIL import Image
 
-from ik_host.imageio import Limits
-from ik_host.imageio import _readable as readable_stream
+from ik_host.config import Limits
+from ik_processors_pilkit.pillow_io import readable_stream as readable_stream
 
 ORIENTATION_TAG = 0x0112
 

@@ -19,7 +19,7 @@ import os
 from typing import Any
 
 from ik_host.forking import mark_fork_unsafe
-from ik_processors_pilkit._modes import TRANSPARENT_WHITE, parse_color
+from ik_processors_pilkit.colors import TRANSPARENT_WHITE, parse_color
 from ik_processors_vips._plan import Cut, Enhance, Pad, Resample, Rgba, Step, Turn, Unsupported
 
 BANDS = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
@@ -123,9 +123,9 @@ def resample_extent(img: Any, extent: tuple[float, float], size: tuple[int, int]
     samples placed as Pillow's ``resize(size, box=...)`` places them.
 
     For a JPEG decoded at a reduced DCT scale, whose size is the source's divided by the
-    scale and rounded up (see ``ik_host.pipeline.source_box``): resampling the whole of it
-    would stretch the last partial pixel over the output and move the samples by up to that
-    fraction of a pixel, 1-2.5 grey levels on a detailed photo.
+    scale and rounded up (see ``pillow_engine.source_box`` in ``ik_processors_pilkit``):
+    resampling the whole of it would stretch the last partial pixel over the output and move
+    the samples by up to that fraction of a pixel, 1-2.5 grey levels on a detailed photo.
     """
     (extra_x, added_x), (extra_y, added_y) = (
         _exact_axis(img.width, extent[0], size[0]),

@@ -4,10 +4,10 @@ A job runs on vips when every processor has a vips version (see ``_plan``), the 
 single-frame JPEG, PNG or WebP in L, LA, RGB or RGBA (8 bits) within the limits, and the output
 is JPEG, PNG or WebP with options vips can honour (see ``_save``). When the first processor
 shrinks the image, vips streams the source straight into that resample: a JPEG decoded at the
-DCT scale the Pillow engine would draft it at (``ik_host.pipeline.draft_scale``), a WebP
+DCT scale the Pillow engine would draft it at (``pillow_engine.draft_scale``), a WebP
 scaled on load. A 24-megapixel source never exists in memory at full size.
 
-Everything else, including every broken source, goes whole to ``ik_host.pipeline.PillowEngine``:
+Everything else, including every broken source, goes whole to the ``PillowEngine``:
 the output is then exactly the Pillow engine's, and so are the errors (``SourceImageError`` and
 ``SourceTooLarge`` naming the file).
 """
@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PIL import Image
 
-from ik_host import pipeline
+from ik_host.config import Limits
 from ik_host.errors import UnknownFormat
-from ik_host.imageio import DEFAULT_LIMITS, Limits, normalize_format, source_name
-from ik_host.pipeline import GeneratedImage, PillowEngine
+from ik_host.formats import normalize_format
+from ik_host.paths import source_name
+from ik_host.records import GeneratedImage, Job
+from ik_processors_pilkit.pillow_engine import PillowEngine, draft_scale
 from ik_processors_vips import _vips
 from ik_processors_vips._plan import Unsupported, make_plan
 from ik_processors_vips._save import NATIVE, encode
@@ -34,7 +36,7 @@ logger = logging.getLogger("ik_processors_vips")
 
 # Source formats vips decodes here. MPO is a JPEG with more pictures after it, read as JPEG.
 _SOURCE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
-# What Pillow raises on a header it cannot read (as ik_host.imageio.open_image catches).
+# What Pillow raises on a header it cannot read (as the Pillow engine's open_image catches).
 _UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 
 
@@ -44,59 +46,34 @@ class VipsEngine:
     def __init__(self) -> None:
         self.fallback = PillowEngine()
 
-    def generate(
-        self,
-        source: Any,
-        processors: Sequence[Any] = (),
-        format: str | None = None,
-        options: dict[str, Any] | None = None,
-        autoconvert: bool = True,
-        *,
-        limits: Limits = DEFAULT_LIMITS,
-        name: str | None = None,
-    ) -> GeneratedImage:
-        name = name or source_name(source)
-        processors = list(processors)
-        hand_over = functools.partial(
-            self._hand_over,
-            name=name,
-            processors=processors,
-            format=format,
-            options=options,
-            autoconvert=autoconvert,
-            limits=limits,
-        )
+    def generate(self, job: Job) -> GeneratedImage:
+        name = job.name or source_name(job.source)
+        hand_over = functools.partial(self._hand_over, job=replace(job, name=name))
         # Whatever is wrong with a source, the Pillow engine says it in the host's terms.
         try:
-            path, data = locate(source)
+            path, data = locate(job.source)
         except Exception as exc:
-            return hand_over(source, exc)
+            return hand_over(job.source, exc)
         original = path if path is not None else data  # a stream is read by now
         try:
             located = read_header(path, data)
         except _UNREADABLE as exc:
             return hand_over(original, exc)
+        processors = list(job.processors)
         try:
-            return self._generate(located, processors, format, options, autoconvert, limits)
+            return self._generate(
+                located, processors, job.format, job.options, job.autoconvert, job.limits
+            )
         except (Unsupported, _vips.error_type()) as exc:
             return hand_over(original, exc)
 
-    def _hand_over(
-        self,
-        source: Any,
-        reason: Exception,
-        *,
-        name: str | None,
-        processors: list[Any],
-        format: str | None,
-        options: dict[str, Any] | None,
-        autoconvert: bool,
-        limits: Limits,
-    ) -> GeneratedImage:
-        logger.debug("vips engine: %r handed to Pillow: %s", name, str(reason).strip())
-        return self.fallback.generate(
-            source, processors, format, options, autoconvert, limits=limits, name=name
-        )
+    def image_size(self, file: Any, *, name: str | None = None) -> tuple[int, int]:
+        """``(width, height)`` from the header of ``file``, as the Pillow engine reads it."""
+        return self.fallback.image_size(file, name=name)
+
+    def _hand_over(self, source: Any, reason: Exception, *, job: Job) -> GeneratedImage:
+        logger.debug("vips engine: %r handed to Pillow: %s", job.name, str(reason).strip())
+        return self.fallback.generate(replace(job, source=source))
 
     def _generate(
         self,
@@ -126,7 +103,7 @@ class VipsEngine:
             width, height = plan.load_size
             stored_target = (height, width) if swapped else (width, height)
             # The DCT scale the Pillow engine drafts at: one knob for both engines.
-            shrink = pipeline.draft_scale(located.size, stored_target)
+            shrink = draft_scale(located.size, stored_target)
         img = _vips.load(
             located.path,
             located.data,

@@ -15,10 +15,10 @@ import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
 from ik_host.cachefile import CacheFile
+from ik_host.config import Limits
 from ik_host.errors import SourceImageError, SourceTooLarge
 from ik_host.forking import fork_unsafe
-from ik_host.imageio import Limits
-from ik_host.pipeline import PillowEngine
+from ik_host.records import Job
 from ik_host.specs import ImageSpec
 from ik_processors_pilkit import (
     AddBorder,
@@ -36,6 +36,7 @@ from ik_processors_pilkit import (
     Thumbnail,
     Transpose,
 )
+from ik_processors_pilkit.pillow_engine import PillowEngine
 from ik_processors_vips import VipsEngine
 
 MAX_MAD = 2.0
@@ -122,8 +123,8 @@ def test_same_size_and_mode_nearly_same_pixels(
     # PNG output, so the comparison measures processing, not two rounds of JPEG noise.
     format = "PNG"
     data = sources[source_id]
-    vips_out = engine.generate(data, processors, format, name=f"{source_id}.img")
-    pillow_out = PILLOW.generate(data, processors, format, name=f"{source_id}.img")
+    vips_out = engine.generate(Job(data, processors, format, name=f"{source_id}.img"))
+    pillow_out = PILLOW.generate(Job(data, processors, format, name=f"{source_id}.img"))
     ours, theirs = images.decoded(vips_out), images.decoded(pillow_out)
     assert (vips_out.width, vips_out.height) == ours.size == theirs.size
     assert vips_out.format == pillow_out.format == format
@@ -148,8 +149,8 @@ def test_exif_orientations(
     data = images.encode(images.photo((801, 601)), "JPEG", quality=92, exif=exif.tobytes())
     engine = VipsEngine()
     _no_fallback(monkeypatch, engine)
-    ours = images.decoded(engine.generate(data, processors, "JPEG", {"quality": 95}))
-    theirs = images.decoded(PILLOW.generate(data, processors, "JPEG", {"quality": 95}))
+    ours = images.decoded(engine.generate(Job(data, processors, "JPEG", {"quality": 95})))
+    theirs = images.decoded(PILLOW.generate(Job(data, processors, "JPEG", {"quality": 95})))
     assert ours.size == theirs.size and ours.mode == theirs.mode
     assert images.mad(ours, theirs) <= MAX_MAD
     assert not ours.getexif()  # no orientation left to be applied twice, like Pillow's output
@@ -184,12 +185,14 @@ def test_hands_whole_job_to_pillow_with_identical_output(
     autoconvert = why != "no autoconvert"
     caplog.set_level(logging.DEBUG, logger="ik_processors_vips")
     try:
-        theirs = PILLOW.generate(data, processors, format, options, autoconvert, name="s.png")
+        theirs = PILLOW.generate(Job(data, processors, format, options, autoconvert, name="s.png"))
     except Exception as exc:  # Pillow's own refusal: the vips engine must raise the same
         with pytest.raises(type(exc)):
-            VipsEngine().generate(data, processors, format, options, autoconvert, name="s.png")
+            VipsEngine().generate(Job(data, processors, format, options, autoconvert, name="s.png"))
     else:
-        ours = VipsEngine().generate(data, processors, format, options, autoconvert, name="s.png")
+        ours = VipsEngine().generate(
+            Job(data, processors, format, options, autoconvert, name="s.png")
+        )
         assert ours.getvalue() == theirs.getvalue()
         assert (ours.format, ours.width, ours.height) == (
             theirs.format,
@@ -205,8 +208,8 @@ def test_modes_it_cannot_keep_go_to_pillow(mode: str, images: SimpleNamespace) -
     format = "JPEG" if mode == "CMYK" else "PNG"
     data = images.encode(img, format)
     processors = [ResizeToFill(100, 80)]
-    ours = VipsEngine().generate(data, processors, format)
-    assert ours.getvalue() == PILLOW.generate(data, processors, format).getvalue()
+    ours = VipsEngine().generate(Job(data, processors, format))
+    assert ours.getvalue() == PILLOW.generate(Job(data, processors, format)).getvalue()
 
 
 def test_sixteen_bit_rgb_png_goes_to_pillow(tmp_path: Path) -> None:
@@ -215,8 +218,8 @@ def test_sixteen_bit_rgb_png_goes_to_pillow(tmp_path: Path) -> None:
     path = tmp_path / "deep.png"
     path.write_bytes(data)
     processors = [ResizeToFit(32, 32)]
-    ours = VipsEngine().generate(str(path), processors, "PNG")
-    assert ours.getvalue() == PILLOW.generate(str(path), processors, "PNG").getvalue()
+    ours = VipsEngine().generate(Job(str(path), processors, "PNG"))
+    assert ours.getvalue() == PILLOW.generate(Job(str(path), processors, "PNG")).getvalue()
 
 
 def _sixteen_bit_rgb_png(width: int, height: int) -> bytes:
@@ -261,7 +264,7 @@ def test_broken_source_raises_source_image_error_naming_it(
     source: Any = str(path) if as_path else open(path, "rb")
     try:
         with pytest.raises(SourceImageError) as raised:
-            VipsEngine().generate(source, [ResizeToFill(100, 100)], "JPEG")
+            VipsEngine().generate(Job(source, [ResizeToFill(100, 100)], "JPEG"))
     finally:
         if not as_path:
             source.close()
@@ -273,10 +276,10 @@ def test_over_the_limits_raises_source_too_large(images: SimpleNamespace) -> Non
     data = images.encode(images.photo((400, 300)), "JPEG")
     with pytest.raises(SourceTooLarge, match=r"big\.jpg.*pixels"):
         VipsEngine().generate(
-            data, [ResizeToFill(50, 50)], limits=Limits(max_pixels=100_000), name="big.jpg"
+            Job(data, [ResizeToFill(50, 50)], limits=Limits(max_pixels=100_000), name="big.jpg")
         )
     with pytest.raises(SourceTooLarge, match="bytes"):
-        VipsEngine().generate(data, [ResizeToFill(50, 50)], limits=Limits(max_bytes=100))
+        VipsEngine().generate(Job(data, [ResizeToFill(50, 50)], limits=Limits(max_bytes=100)))
 
 
 def test_icc_profile_kept_as_pillow_keeps_it(images: SimpleNamespace) -> None:
@@ -284,13 +287,13 @@ def test_icc_profile_kept_as_pillow_keeps_it(images: SimpleNamespace) -> None:
     jpeg = images.encode(images.photo((600, 400)), "JPEG", icc_profile=profile)
     rgba = images.encode(images.photo((600, 400), "RGBA"), "PNG", icc_profile=profile)
     for data, format in ((jpeg, "PNG"), (jpeg, "WEBP"), (rgba, "PNG")):
-        ours = images.decoded(VipsEngine().generate(data, [ResizeToFill(90, 60)], format))
+        ours = images.decoded(VipsEngine().generate(Job(data, [ResizeToFill(90, 60)], format)))
         assert ours.info.get("icc_profile") == profile
     # ResizeToFill gives RGBA (pilkit's crop canvas); flattening it for JPEG changes the mode:
     # ik_host drops the profile, so does vips.
     for data in (jpeg, rgba):
         for engine in (VipsEngine(), PILLOW):
-            flat = images.decoded(engine.generate(data, [ResizeToFill(90, 60)], "JPEG"))
+            flat = images.decoded(engine.generate(Job(data, [ResizeToFill(90, 60)], "JPEG")))
             assert flat.mode == "RGB" and "icc_profile" not in flat.info
             assert not flat.getexif()
 
@@ -301,7 +304,7 @@ def test_save_options_are_mapped(images: SimpleNamespace) -> None:
     processors = [ResizeToFit(400, 400)]
 
     def jpeg(**options: Any) -> io.BytesIO:
-        return engine.generate(data, processors, "JPEG", options)
+        return engine.generate(Job(data, processors, "JPEG", options))
 
     assert len(jpeg(quality=30).getvalue()) < len(jpeg(quality=90).getvalue())
     assert images.decoded(jpeg(progressive=True)).info.get("progressive")
@@ -311,20 +314,22 @@ def test_save_options_are_mapped(images: SimpleNamespace) -> None:
     assert jpeg().getvalue() == jpeg(optimize=True).getvalue()
     assert JpegImagePlugin.get_sampling(images.decoded(jpeg())) == 2  # 4:2:0, Pillow's default
     assert JpegImagePlugin.get_sampling(images.decoded(jpeg(subsampling="4:4:4"))) == 0
-    lossless = engine.generate(data, processors, "WEBP", {"lossless": True})
-    lossy = engine.generate(data, processors, "WEBP", {"quality": 50, "method": 6})
+    lossless = engine.generate(Job(data, processors, "WEBP", {"lossless": True}))
+    lossy = engine.generate(Job(data, processors, "WEBP", {"quality": 50, "method": 6}))
     assert len(lossy.getvalue()) < len(lossless.getvalue())
-    fast = engine.generate(data, processors, "PNG", {"compress_level": 1})
-    small = engine.generate(data, processors, "PNG", {"optimize": True})
+    fast = engine.generate(Job(data, processors, "PNG", {"compress_level": 1}))
+    small = engine.generate(Job(data, processors, "PNG", {"optimize": True}))
     assert len(small.getvalue()) < len(fast.getvalue())
     assert images.decoded(fast).tobytes() == images.decoded(small).tobytes()
 
 
 def test_default_format_is_the_sources(images: SimpleNamespace) -> None:
     data = images.encode(images.photo((300, 200), "RGBA"), "WEBP")
-    out = VipsEngine().generate(data, [ResizeToFit(100)])
+    out = VipsEngine().generate(Job(data, [ResizeToFit(100)]))
     assert out.format == "WEBP" and images.decoded(out).mode == "RGBA"
-    assert VipsEngine().generate(data, [ResizeToFit(100)], "jpg").format == "JPG"  # as Pillow's
+    assert (
+        VipsEngine().generate(Job(data, [ResizeToFit(100)], "jpg")).format == "JPG"
+    )  # as Pillow's
 
 
 def test_source_kinds(tmp_path: Path, images: SimpleNamespace) -> None:
@@ -333,7 +338,7 @@ def test_source_kinds(tmp_path: Path, images: SimpleNamespace) -> None:
     (tmp_path / "odd[1]").write_bytes(data)  # vips would read "[1]" as loader options
     engine = VipsEngine()
     results = [
-        engine.generate(source, [ResizeToFill(50, 40)], "PNG").getvalue()
+        engine.generate(Job(source, [ResizeToFill(50, 40)], "PNG")).getvalue()
         for source in (
             data,
             bytearray(data),
@@ -367,12 +372,14 @@ class OneWayStream(io.RawIOBase):
 
 def test_one_way_streams(images: SimpleNamespace) -> None:
     data = images.encode(images.photo((300, 200)), "JPEG")
-    out = VipsEngine().generate(OneWayStream(data, "up.jpg"), [ResizeToFill(50, 40)], "PNG")
-    assert out.getvalue() == VipsEngine().generate(data, [ResizeToFill(50, 40)], "PNG").getvalue()
+    out = VipsEngine().generate(Job(OneWayStream(data, "up.jpg"), [ResizeToFill(50, 40)], "PNG"))
+    assert (
+        out.getvalue() == VipsEngine().generate(Job(data, [ResizeToFill(50, 40)], "PNG")).getvalue()
+    )
     with pytest.raises(SourceImageError, match=r"up\.jpg"):
-        VipsEngine().generate(OneWayStream(data[:300], "up.jpg"), [ResizeToFill(50, 40)])
+        VipsEngine().generate(Job(OneWayStream(data[:300], "up.jpg"), [ResizeToFill(50, 40)]))
     with pytest.raises(SourceImageError, match=r"up\.jpg.*not an image"):
-        VipsEngine().generate(OneWayStream(b"plain text" * 9, "up.jpg"), [ResizeToFill(5, 4)])
+        VipsEngine().generate(Job(OneWayStream(b"plain text" * 9, "up.jpg"), [ResizeToFill(5, 4)]))
 
 
 class VipsThumbnail(ImageSpec):
@@ -407,18 +414,18 @@ def test_spec_with_vips_engine_through_a_cache_file(
 def test_pillow_engine_keeps_sizes_from_the_true_source_size(images: SimpleNamespace) -> None:
     """Both engines compute every size from the source's own size, as ``output_size``
     defines it: the Pillow engine never drafts at a DCT scale whose rounded-up decode would
-    tip the output by a pixel (``ik_host.pipeline.draft_size``)."""
+    tip the output by a pixel (``pillow_engine.draft_size``)."""
     data = images.encode(images.photo((4001, 2251)), "JPEG", quality=90)
     processor = ResizeToFit(175, 175)
     expected = processor.output_size((4001, 2251))
-    ours = VipsEngine().generate(data, [processor], "JPEG")
+    ours = VipsEngine().generate(Job(data, [processor], "JPEG"))
     assert (ours.width, ours.height) == expected == (175, 98)
-    theirs = PILLOW.generate(data, [processor], "JPEG")
+    theirs = PILLOW.generate(Job(data, [processor], "JPEG"))
     assert (theirs.width, theirs.height) == expected
 
 
 def test_using_libvips_marks_this_process_unsafe_to_fork(images: SimpleNamespace) -> None:
     """Worker pools read this to spawn instead of fork (a forked child of a process whose
     libvips threads have started hangs on its first operation)."""
-    VipsEngine().generate(images.encode(images.photo((64, 48)), "JPEG"), [], "PNG")
+    VipsEngine().generate(Job(images.encode(images.photo((64, 48)), "JPEG"), [], "PNG"))
     assert "libvips" in fork_unsafe()

@@ -10,7 +10,7 @@ import posixpath
 from typing import IO, Any
 
 from ik_host.errors import UnknownExtension, UnknownFormat
-from ik_host.imageio import extension_to_format, format_to_mimetype
+from ik_host.formats import extension_to_format, format_to_mimetype
 
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 

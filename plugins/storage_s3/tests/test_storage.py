@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from ik_host.pipeline import GeneratedImage
+from ik_host.records import GeneratedImage
 from ik_storage_s3 import S3FileNotFound, S3Storage
 
 

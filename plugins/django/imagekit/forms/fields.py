@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ik_host.config import get_config
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_host.imageio import format_to_mimetype, open_image
+from ik_host.formats import format_to_mimetype
+from ik_processors_pilkit.pillow_io import open_image
 from imagekit.exceptions import AlreadyRegistered
 from imagekit.models.fields.processed_field import processed_name
 from imagekit.specs import SpecHost

@@ -29,8 +29,8 @@ from django.db import connections
 from ik_host.config import get_config, set_config, usable_cores
 from ik_host.errors import IKError
 from ik_host.forking import fork_unsafe
-from ik_host.imageio import source_name
-from ik_host.pipeline import decode_once, source_key
+from ik_host.paths import source_key, source_name
+from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.management.payloads import (
     PAYLOAD_VERSION,
@@ -98,8 +98,8 @@ def generate_together(
     builders: Sequence[tuple[int, Callable[[], Any]]], force: bool, with_traceback: bool
 ) -> list[tuple[int, Outcome]]:
     """Build and make the cache files of specs of one source, decoding it once for them all
-    (``ik_host.pipeline.decode_once``). Each gets its own outcome: one failing spec (or one
-    that cannot be built) does not stop the others."""
+    (``decode_once`` of ``ik_processors_pilkit.pillow_engine``). Each gets its own outcome: one
+    failing spec (or one that cannot be built) does not stop the others."""
     results = []
     files = []
     for index, build in builders:

@@ -40,7 +40,7 @@ from django.core.files.storage import default_storage, storages
 from django.utils.module_loading import import_string
 
 from ik_host.errors import IKError
-from ik_host.imageio import source_name
+from ik_host.paths import source_name
 from ik_host.state import CacheFileState, StateRecord
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models.fields.files import FieldFile
 
-from ik_host.pipeline import GeneratedImage
+from ik_host.records import GeneratedImage
 from ik_host.specs import ImageSpec as HostImageSpec
 from imagekit.exceptions import MissingGeneratorId, MissingSource
 from imagekit.registry import generator_registry, register

@@ -12,7 +12,7 @@ from django.db.models.fields.files import FieldFile
 from ik_host.config import get_config
 from ik_host.hashing import exact_key
 from ik_host.memo import ClearingMemo
-from ik_host.pipeline import source_key
+from ik_host.paths import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
 from imagekit.templatetags._sizes import max_size, scale
@@ -62,7 +62,7 @@ def forget_tag_files() -> None:
 def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
     """What decides the cache file a tag gets, or None when it cannot be told cheaply.
 
-    The source is a stored file, counted by ``ik_host.pipeline.source_key`` (its storage and
+    The source is a stored file, counted by ``ik_host.paths.source_key`` (its storage and
     name, as the cache file's name does); the configuration and the registered generator by
     identity, so a settings change or a generator registered anew is a new key.
     """

@@ -21,7 +21,7 @@ from django.core.files import File
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 
-from ik_host.imageio import suggest_extension
+from ik_host.formats import suggest_extension
 from imagekit.specs import SpecHost
 
 MIGRATION_PATH = "imagekit.models.fields.ProcessedImageField"

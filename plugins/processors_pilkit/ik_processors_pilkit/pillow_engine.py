@@ -1,4 +1,4 @@
-"""Open a source, run the processors, save the result: the path every generated image takes.
+"""The Pillow engine: open a source, run the processors, save the result.
 
 The source is decoded once, at the smallest scale the first processor says it needs (JPEG DCT
 scaling), then each processor runs in order and the result is saved once.
@@ -6,9 +6,7 @@ scaling), then each processor runs in order and the result is saved once.
 
 from __future__ import annotations
 
-import io
 import math
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,15 +15,11 @@ from typing import Any
 
 from PIL import Image
 
+from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import EncodingError, IKError, ProcessingError
-from ik_host.imageio import (
-    DEFAULT_LIMITS,
-    Limits,
-    exif_orientation,
-    image_to_bytes,
-    open_image,
-    source_name,
-)
+from ik_host.paths import source_key, source_name
+from ik_host.records import GeneratedImage, Job
+from ik_processors_pilkit.pillow_io import exif_orientation, image_size, image_to_bytes, open_image
 
 # Decode at no less than this multiple of what the first processor needs (per side), so the
 # final resample still has real detail to work from: 0.2-0.4 grey levels from a full decode
@@ -39,21 +33,6 @@ DRAFT_MARGIN = 1.9
 # small margin still holds many pixels of detail.
 DRAFT_LARGE_PIXELS = 4_000_000
 DRAFT_MARGIN_LARGE = 1.4
-
-
-class GeneratedImage(io.BytesIO):
-    """An encoded image in memory, with what is known about it without decoding it again."""
-
-    def __init__(self, data: bytes, *, format: str, width: int, height: int) -> None:
-        super().__init__(data)
-        self.format = format
-        self.width = width
-        self.height = height
-        self.name: str | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.getbuffer())
 
 
 # A processor's ``size_role`` says how it changes sizes, so hints can be chained: only
@@ -207,17 +186,6 @@ def _keeps_output(
 
 
 # -- one decode for several specs of one source ------------------------------------------------
-
-
-def source_key(source: Any, name: str | None) -> tuple[Any, ...] | None:
-    """What tells one source from another: its name in its storage (two file objects for one
-    stored file are the same source), a path, or else the object itself."""
-    if source is None or not name:
-        return None
-    if isinstance(source, (str, os.PathLike)):
-        return ("path", os.fspath(source))
-    storage = getattr(source, "storage", None)
-    return ("stored", id(storage), name) if storage is not None else ("object", id(source))
 
 
 class _SharedDecode:
@@ -451,4 +419,17 @@ def process(
 class PillowEngine:
     """The engine every other engine falls back on: ``process`` above, on Pillow."""
 
-    generate = staticmethod(process)
+    def generate(self, job: Job) -> GeneratedImage:
+        return process(
+            job.source,
+            job.processors,
+            job.format,
+            job.options,
+            job.autoconvert,
+            limits=job.limits,
+            name=job.name,
+        )
+
+    def image_size(self, file: Any, *, name: str | None = None) -> tuple[int, int]:
+        """``(width, height)`` from the header of ``file``: nothing is decoded."""
+        return image_size(file, name=name)

@@ -1,4 +1,4 @@
-"""The one way to open an image and the one way to save one, plus the format tables.
+"""The Pillow engine's one way to open an image and one way to save one.
 
 Opening checks the limits (pixels, bytes, frames) from the header before anything is decoded,
 and turns every Pillow failure into ``SourceImageError`` naming the file. Saving converts the
@@ -15,24 +15,16 @@ import re
 import struct
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from ik_host.errors import (
-    SourceImageError,
-    SourceNotFound,
-    SourceTooLarge,
-    UnknownExtension,
-    UnknownFormat,
-)
+from ik_host.config import DEFAULT_LIMITS, Limits
+from ik_host.errors import SourceImageError, SourceNotFound, SourceTooLarge
+from ik_host.formats import normalize_format
+from ik_host.paths import source_name
 
 Image.init()
-
-# Preferred extension per format; the rest come from Pillow's own table.
-_PREFERRED_EXTENSIONS = {"JPEG": ".jpg", "TIFF": ".tif", "JPEG2000": ".jp2"}
-_FORMAT_ALIASES = {"JPG": "JPEG", "TIF": "TIFF"}
 
 # Modes each output format stores as they are; anything else is converted by autoconvert.
 _NATIVE_MODES = {
@@ -44,37 +36,6 @@ _NATIVE_MODES = {
     "BMP": {"1", "L", "P", "RGB", "RGBA"},
 }
 _ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "AVIF", "JPEG2000"}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The largest source accepted, checked before the pixels are decoded. ``None``: no limit.
-
-    The defaults suit a public site taking uploads from anyone:
-
-    - ``max_pixels``: 178,956,970 pixels (179 MP), the number at which Pillow itself refuses a
-      file as a decompression bomb: twice ``PIL.Image.MAX_IMAGE_PIXELS`` (2 * 89,478,485), so
-      every photo django-imagekit thumbnails (a 61 MP camera's 9504x6336) is accepted here too.
-      Written out, not read from Pillow, so that the defaults stay plain numbers.
-    - ``max_bytes``: 50 MiB. A 61 MP JPEG at high quality is 20-40 MB; more is rarely a photo.
-    - ``max_frames``: 1000. Only the first frame is used, but counting frames means scanning
-      the file: 1000 frames is over a minute of animation at 15 fps.
-    """
-
-    max_pixels: int | None = 178_956_970  # 2 * PIL.Image.MAX_IMAGE_PIXELS: Pillow's bomb error
-    max_bytes: int | None = 50 * 1024 * 1024
-    max_frames: int | None = 1000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-def source_name(source: Any) -> str | None:
-    """The file name a source is known by, for messages and cache-file names."""
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) else None
 
 
 def _binary(stream: Any) -> Any:
@@ -89,7 +50,7 @@ def _binary(stream: Any) -> Any:
     return stream
 
 
-def _readable(source: Any, max_bytes: int | None = None) -> IO[bytes]:
+def readable_stream(source: Any, max_bytes: int | None = None) -> IO[bytes]:
     """A seekable binary stream over the source, rewound to its start.
 
     A stream that cannot seek is copied into memory, but never more than ``max_bytes`` + 1
@@ -235,7 +196,7 @@ def open_image(
     """
     name = name or source_name(source)
     try:
-        stream = _readable(source, limits.max_bytes)
+        stream = readable_stream(source, limits.max_bytes)
     except FileNotFoundError as exc:
         raise SourceNotFound(name, f"cannot be read, it does not exist ({exc})") from exc
     except OSError as exc:
@@ -246,6 +207,30 @@ def open_image(
         if isinstance(source, (str, os.PathLike)):
             stream.close()  # ours to close; a caller's stream stays open
         raise
+
+
+def image_size(source: Any, *, name: str | None = None) -> tuple[int, int]:
+    """``(width, height)`` of ``source`` from its header alone: no pixel is decoded.
+
+    Raises ``SourceImageError`` naming the file when the header cannot be read.
+    """
+    name = name or source_name(source)
+    stream = readable_stream(source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+            with Image.open(stream) as img:
+                return img.size
+    except Image.DecompressionBombError as exc:
+        raise SourceTooLarge(name, _bomb_cause(exc, DEFAULT_LIMITS)) from exc
+    except UnidentifiedImageError as exc:
+        raise SourceImageError(name, _unidentified_cause(stream)) from exc
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        raise SourceImageError(name, f"its header cannot be read ({exc})") from exc
+    finally:
+        if isinstance(source, (str, os.PathLike)):
+            stream.close()
 
 
 def _open_checked(
@@ -280,60 +265,6 @@ def _open_checked(
         what = f"{kind} image data" if kind else "image data"
         raise SourceImageError(name, f"the {what} is broken or truncated ({exc})") from exc
     return img
-
-
-def normalize_format(format: str) -> str:
-    """``'jpg'`` -> ``'JPEG'``; raises ``UnknownFormat`` for a format Pillow cannot write."""
-    upper = format.upper()
-    upper = _FORMAT_ALIASES.get(upper, upper)
-    if upper not in Image.SAVE:
-        raise UnknownFormat(f"unknown or unwritable image format {format!r}")
-    return upper
-
-
-def extension_to_format(extension: str) -> str:
-    """``'.jpg'`` (or ``'jpg'``) -> ``'JPEG'``."""
-    ext = extension.lower()
-    if not ext.startswith("."):
-        ext = "." + ext
-    try:
-        return Image.registered_extensions()[ext]
-    except KeyError:
-        message = f"no image format is known for the extension {extension!r}"
-        raise UnknownExtension(message) from None
-
-
-def format_to_extension(format: str) -> str:
-    """``'JPEG'`` -> ``'.jpg'``."""
-    fmt = normalize_format(format)
-    if fmt in _PREFERRED_EXTENSIONS:
-        return _PREFERRED_EXTENSIONS[fmt]
-    for ext, ext_format in Image.registered_extensions().items():
-        if ext_format == fmt:
-            return ext
-    raise UnknownFormat(f"no file extension is known for the format {format!r}")
-
-
-def format_to_mimetype(format: str) -> str:
-    """``'JPEG'`` -> ``'image/jpeg'``; ``application/octet-stream`` when Pillow knows none."""
-    fmt = normalize_format(format)
-    return Image.MIME.get(fmt, "application/octet-stream")
-
-
-def suggest_extension(name: str | None, format: str | None) -> str:
-    """The extension for a file in ``format``, keeping ``name``'s own if it already fits."""
-    original = os.path.splitext(name or "")[1].lower()
-    if not format:
-        # Kept only when it is an image extension: a source's name may be anything at all.
-        return original if original in Image.registered_extensions() else ""
-    fmt = normalize_format(format)
-    if original:
-        try:
-            if extension_to_format(original) == fmt:
-                return original
-        except UnknownExtension:
-            pass
-    return format_to_extension(fmt)
 
 
 def _flatten(img: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
