@@ -156,31 +156,3 @@ def test_unregistering_removes_the_components(register_plugin: Callable[..., Any
     get_plugin_manager().unregister(plugin)
     with pytest.raises(LookupError, match="pip install"):
         Flat(source=_source()).cachefile_name  # noqa: B018
-
-
-def test_registered_engine_is_chosen_per_spec_and_by_config(
-    register_plugin: Callable[..., Any],
-) -> None:
-    from ik_host.records import Engine  # noqa: PLC0415
-    from ik_processors_pilkit.pillow_engine import PillowEngine  # noqa: PLC0415
-
-    calls: list[str] = []
-
-    class Recording(PillowEngine):
-        def generate(self, job: Any) -> Any:
-            calls.append(job.name)
-            return super().generate(job)
-
-    class Engines:
-        @hookimpl
-        def ik_register_engines(self) -> list[Engine]:
-            return [Engine("recording", Recording)]
-
-    register_plugin(Engines())
-
-    class Recorded(Spec):
-        engine = "recording"
-
-    assert Recorded(source=_source("a.png")).generate().width == 20
-    assert Spec(source=_source("b.png")).generate().width == 20  # the default: pillow
-    assert calls == ["a.png"]

@@ -1,4 +1,5 @@
-"""Opening and saving images: limits, broken input, autoconvert, transparency and ICC profiles."""
+"""The Pillow engine's opening and saving: limits, broken input, autoconvert, transparency and
+ICC profiles; and the host's format table against Pillow's."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from ik_host import formats
 from ik_host.config import Limits
 from ik_host.errors import SourceImageError, SourceTooLarge, UnknownExtension, UnknownFormat
 from ik_host.formats import (
@@ -16,7 +18,7 @@ from ik_host.formats import (
     format_to_mimetype,
     suggest_extension,
 )
-from ik_processors_pilkit.pillow_io import image_to_bytes, open_image
+from ik_processors_pilkit.pillow_io import image_size, image_to_bytes, open_image
 from tests.conftest import image_bytes, make_image
 
 
@@ -161,3 +163,28 @@ def test_jpeg_huffman_tables_optimised_under_autoconvert_as_pilkit_does() -> Non
     # Without autoconvert the options are Pillow's own, as in pilkit.
     unconverted = image_to_bytes(img, "JPEG", {"quality": 80}, autoconvert=False).getvalue()
     assert unconverted == plain
+
+
+def test_the_hosts_format_table_is_pillows() -> None:
+    """``ik_host.formats`` writes Pillow's table out, so the host needs no Pillow: it must
+    still say what this Pillow says, for every format Pillow knows."""
+    Image.init()
+    assert formats.WRITABLE == set(Image.SAVE)
+    for extension, format in Image.registered_extensions().items():
+        assert formats.extension_to_format(extension) == format, extension
+    for format in formats.WRITABLE:
+        assert formats.format_to_mimetype(format) == Image.MIME.get(
+            format, "application/octet-stream"
+        )
+    known = {ext for exts in formats.EXTENSIONS.values() for ext in exts}
+    assert known == set(Image.registered_extensions())
+
+
+def test_image_size_reads_the_header_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = image_bytes(make_image(size=(40, 30)), "PNG")
+    monkeypatch.setattr(
+        Image.Image, "load", lambda self: pytest.fail("image_size decoded the pixels")
+    )
+    assert image_size(io.BytesIO(data)) == (40, 30)
+    with pytest.raises(SourceImageError, match=r"'notes\.jpg'.*a text file"):
+        image_size(io.BytesIO(b"just some text"), name="notes.jpg")
