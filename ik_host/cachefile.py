@@ -179,8 +179,9 @@ class CacheFile:
         if record.width is not None and record.height is not None:
             return record.width, record.height
         self._require_content()
+        engine = get_engine(getattr(self.generator, "engine", None))  # the one that made it
         with self.storage.open(self.name, "rb") as handle:
-            width, height = get_engine().image_size(handle, name=self.name)
+            width, height = engine.image_size(handle, name=self.name)
         backend = self.cachefile_backend
         if hasattr(backend, "set_record"):
             backend.set_record(self, record._replace(width=width, height=height))

@@ -113,3 +113,20 @@ def test_dimensions_of_a_stored_file_come_from_the_engine(tmp_path: Path) -> Non
         assert engine.sized == [file.name]  # asked once, then remembered
     finally:
         set_config(None)
+
+
+def test_a_spec_with_its_own_engine_is_sized_by_it(tmp_path: Path) -> None:
+    configured, own = HeaderOnlyEngine(), HeaderOnlyEngine()
+    storage = FileSystemStorage(str(tmp_path))
+    set_config(Config(storage=storage, state_cache=MemoryStateCache(), engine=configured))
+    try:
+        source = io.BytesIO(b"never read")
+        source.name = "photos/dog.png"
+        spec = ImageSpec(source=source)
+        spec.format, spec.engine = "PNG", own
+        file = CacheFile(spec)
+        storage.save(file.name, io.BytesIO(b"made elsewhere"))
+        assert file.dimensions == (7, 5)
+        assert (own.sized, configured.sized) == ([file.name], [])
+    finally:
+        set_config(None)

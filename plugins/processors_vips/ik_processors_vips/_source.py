@@ -17,7 +17,7 @@ from typing import Any
 from PIL import Image
 
 from ik_host.config import Limits
-from ik_processors_pilkit.pillow_io import readable_stream as readable_stream
+from ik_processors_pilkit.pillow_io import readable_stream
 
 ORIENTATION_TAG = 0x0112
 
