@@ -21,6 +21,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import IO, Any, Protocol, runtime_checkable
 
+from ik_host.records import Job
 from ik_host.state import CacheFileState, StateRecord
 
 Size = tuple[int, int]
@@ -295,22 +296,17 @@ class Engine(Protocol):
     """Decodes a source, runs processors, encodes. Registered by class, instantiated once with
     no arguments; a spec picks one by its ``engine`` attribute, else the configured default."""
 
-    def generate(
-        self,
-        source: Any,
-        processors: list[Any],
-        format: str | None,
-        options: dict[str, Any] | None,
-        autoconvert: bool,
-        *,
-        limits: Any,
-        name: str | None,
-    ) -> EncodedImage:
-        """Called by ``ImageSpec.generate``: the source (a file object or path) through the
-        processors, saved as ``format`` (None: the source's) with the encoder ``options``;
-        ``limits`` (``ik_host`` Limits) bound what may be decoded; ``name`` names the source in
-        errors. Raises ``ik_host.errors`` errors for bad input. An engine that cannot run a
-        processor hands the whole job to the Pillow engine."""
+    def generate(self, job: Job) -> EncodedImage:
+        """Called by ``ImageSpec.generate`` with a ``Job``: its source (a file object or path)
+        through its processors, saved as its format (None: the source's) with the encoder
+        options; its limits bound what may be decoded; its name names the source in errors.
+        Raises ``ik_host.errors`` errors for bad input. An engine that cannot run a processor
+        hands the whole job to the Pillow engine."""
+
+    def image_size(self, file: IO[bytes], *, name: str | None = None) -> tuple[int, int]:
+        """Called by ``CacheFile.dimensions`` for a stored file whose sizes were not recorded:
+        ``(width, height)`` from its header, without decoding the pixels; ``name`` names the
+        file in errors."""
 
 
 @runtime_checkable

@@ -228,11 +228,14 @@ def test_signature_problems_name_each_way_a_call_fails() -> None:
 
 def test_keyword_only_and_class_methods_are_compared() -> None:
     class Engine:
-        def generate(self, source, processors, format, options, autoconvert, *, limits):
+        def generate(self, job):
             return None
 
+        def image_size(self, file):
+            return (1, 1)
+
     assert protocols.signature_problems(Engine(), protocols.Engine) == [
-        "generate: does not take the keyword 'name'"
+        "image_size: does not take the keyword 'name'"
     ]
 
     class Queue:

@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image
 
-from ik_host import hookimpl
+from ik_host import hookimpl, protocols
 from ik_host.records import Engine
 from ik_host.specs import ImageSpec
 from ik_processors_pilkit.pillow_engine import PillowEngine
@@ -52,3 +52,9 @@ def test_registered_engine_is_chosen_per_spec_and_by_config(
     assert Recorded(source=_source("a.png")).generate().width == 20
     assert Spec(source=_source("b.png")).generate().width == 20  # the default: pillow
     assert calls == ["a.png"]
+
+
+def test_the_pillow_engine_fills_the_engine_contract() -> None:
+    engine = PillowEngine()
+    assert isinstance(engine, protocols.Engine)
+    assert protocols.signature_problems(engine, protocols.Engine) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ik_host import protocols
 from ik_host.cli import plugin_report
 from ik_host.components import get_engine
 from ik_host.plugins import make_plugin_manager, use_plugin_manager
@@ -32,3 +33,9 @@ def test_discovered_through_its_entry_point(monkeypatch: pytest.MonkeyPatch) -> 
         assert get_engine("vips") is get_engine("vips")  # instantiated once
     finally:
         use_plugin_manager(None)
+
+
+def test_the_vips_engine_fills_the_engine_contract() -> None:
+    engine = VipsEngine()
+    assert isinstance(engine, protocols.Engine)
+    assert protocols.signature_problems(engine, protocols.Engine) == []
