@@ -116,3 +116,66 @@ def ik_config() -> Config | None:
     ``ik_host.config.reset_config()``. The first non-None answer wins, so a framework
     integration answers before the defaults plugin (which marks its answer ``trylast``).
     """
+
+
+@hookspec
+def ik_generators() -> list[tuple[str, Any]]:
+    """The generators this plugin knows by id, as ``(generator_id, class or factory)`` pairs.
+
+    Called, not cached, each time a payload is described or rebuilt (``ik_host.payloads``):
+    describing looks up the id of a generator's class, so a worker can be told which one to
+    make; rebuilding makes the generator registered under the payload's id, with the payload's
+    arguments and source as keyword arguments. Generators are registered while an application
+    starts, hence no cache. The Django app answers from ``imagekit.register.generator``.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_describe_source(source: Any) -> dict[str, Any] | None:
+    """A plain-JSON reference to ``source`` that a worker process can reopen, or None.
+
+    Called by ``ik_host.payloads.describe_source`` when a cache file is put on a queue or sent
+    to a ``generateimages`` worker, for a source that is not a path (paths are the host's own).
+    Return a dict with a ``"name"`` key (the name the source is known by, which the cache-file
+    name is computed from) and whatever the same plugin's ``ik_open_source`` needs to reopen it
+    elsewhere; None lets other plugins, then the host (a file on the local disk), try. The first
+    non-None answer wins. The Django app describes a model's file field by its row and a file in
+    a Django storage by the storage's alias or deconstruction.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_open_source(ref: dict[str, Any]) -> Any | None:
+    """The source that ``ref`` (an ``ik_describe_source`` answer) stands for, reopened here.
+
+    Called by ``ik_host.payloads.open_source`` in a worker rebuilding a payload, after
+    ``ik_prepare_worker``. Return a file-like source the engines can read (opened lazily, as a
+    worker may not need it), or None for a reference this plugin did not make; the first
+    non-None answer wins, and a ``{"path", "name"}`` reference nobody claims is opened from the
+    local disk by the host. Raise ``ik_host.payloads.SourceGone`` when the source no longer
+    exists (a deleted model row): the worker then drops the task.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_cachefile_for_payload(generator: Any, force: bool) -> Any | None:
+    """The cache-file object for ``generator``, rebuilt from a payload, or None.
+
+    Called by ``ik_host.payloads.rebuild`` once the generator is made. A framework whose cache
+    files are a ``ik_host.cachefile.CacheFile`` subclass answers with one (the Django app: an
+    ``ImageCacheFile``, told to replace an existing file when ``force`` is true, as Django
+    storages never overwrite); None for all: the host's ``CacheFile``. The first non-None answer
+    wins.
+    """
+
+
+@hookspec
+def ik_prepare_worker() -> None:
+    """Ready this process to rebuild and make cache files; the answer is ignored.
+
+    Called by ``ik_host.payloads.prepare_worker`` in a worker process before it opens the
+    sources of a task (by ``ik_backends_async``'s Celery, RQ and Dramatiq workers on every task,
+    and when its Dramatiq actor is declared), so it must be cheap when already done. The Django
+    app calls ``django.setup()`` there when the settings are configured and the apps are not yet
+    loaded (a plain ``rq worker`` or ``dramatiq`` process).
+    """
