@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from ik_host.config import Config, Limits
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
+
+# The settings of the deferring backends (ik-backends-async), handed on as its options
+# (Config.extra["async"]) by name: IMAGEKIT_ASYNC_QUEUE is the option "queue".
+ASYNC_PREFIX = "IMAGEKIT_ASYNC_"
 
 
 def settings_available() -> bool:
@@ -25,6 +31,7 @@ def build_config() -> Config:
     Component settings are passed on as written (short names or dotted paths): the host's
     registry resolves them, so there is one resolver.
     """
+    options = async_options()
     return Config(
         cachefile_dir=settings.IMAGEKIT_CACHEFILE_DIR,
         backend=settings.IMAGEKIT_DEFAULT_CACHEFILE_BACKEND,
@@ -42,4 +49,14 @@ def build_config() -> Config:
             max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,
             max_frames=settings.IMAGEKIT_MAX_SOURCE_FRAMES,
         ),
+        extra={"async": options} if options else {},
     )
+
+
+def async_options() -> dict[str, Any]:
+    """The ``IMAGEKIT_ASYNC_*`` settings that are set, as the async backends' options."""
+    return {
+        name[len(ASYNC_PREFIX) :].lower(): getattr(django_settings, name)
+        for name in dir(django_settings)
+        if name.startswith(ASYNC_PREFIX)
+    }

@@ -1,35 +1,23 @@
-"""Cache files described as plain JSON, and rebuilt from it in another process.
+"""Django's sources in the host's payloads (``ik_host.payloads``), and the names this app has
+always offered for them.
 
-``generateimages --jobs`` hands such descriptions to its worker processes; the async
-cache-file backends (``ik-backends-async``) put them on their queues. A payload names the
-generator, its source and the cache file, with JSON types only (no pickle: every queue's
-default serializer carries it)::
-
-    {"version": 1,
-     "generator_id": "myapp:profile:avatar_thumbnail",
-     "source": {"model": "myapp.profile", "pk": 7, "field": "avatar", "name": "avatars/a.jpg"},
-     "cachefile": "CACHE/images/avatars/a/5f1c0e....jpg",
-     "force": false}
-
-The generator is its registered id, or (for an unregistered class) ``"generator_path"``, its
-importable path; ``"generator_kwargs"`` holds arguments besides the source, from the
-generator's ``get_generator_kwargs()`` when it has one. The source is one of:
+The payload protocol (describe a cache file as plain JSON, rebuild it in another process) is the
+host's, so a worker without Django can use it. This module teaches it Django's sources, through
+the hooks this app answers (``imagekit.ik_plugin``):
 
 - a model's file field, ``{"model", "pk", "field", "name"}``: the row is read again, so specs
   that look at their model (``get_field_info``) see it;
-- a file in a storage, ``{"storage", "name"}``: a ``STORAGES`` alias or, for a storage that
-  can be deconstructed, ``{"class", "args", "kwargs"}``;
-- a file on the local disk, ``{"path", "name"}``;
-- ``null`` for generators without a source.
+- a file in a Django storage, ``{"storage", "name"}``: a ``STORAGES`` alias or, for a storage
+  that can be deconstructed, ``{"class", "args", "kwargs"}``.
 
-``"name"`` is always the name the requester knew the source by, so the rebuilt spec computes the
-same cache-file name; ``rebuild`` checks that it does.
+``Rebuilder`` reads each model row and storage once for many payloads (``generateimages
+--jobs``); ``rebuild``, ``generate_here`` and the rest are the host's, made for Django's cache
+files (``ImageCacheFile``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
@@ -39,117 +27,40 @@ from django.core.files import File
 from django.core.files.storage import default_storage, storages
 from django.utils.module_loading import import_string
 
-from ik_host.errors import IKError
+from ik_host import payloads as host
 from ik_host.paths import source_name
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.payloads import (
+    EXISTED,
+    GENERATED,
+    PAYLOAD_VERSION,
+    CacheFileNameMismatch,
+    PayloadError,
+    SourceGone,
+    cachefile_exists,
+    describe,
+    describe_generator,
+    describe_source,
+)
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.registry import generator_registry
-
-PAYLOAD_VERSION = 1
-
-# What ``generate_here`` did.
-GENERATED = "generated"
-EXISTED = "existed"
-
-
-class PayloadError(IKError):
-    """A cache file cannot be described as a payload, or a payload cannot be rebuilt."""
-
-
-class SourceGone(PayloadError):
-    """The model row a payload's source belongs to no longer exists: nothing to make."""
-
-
-class CacheFileNameMismatch(PayloadError):
-    """The rebuilt cache file is not the one the requester named (code or settings differ)."""
-
-    def __init__(self, message: str, file: Any) -> None:
-        super().__init__(message)
-        self.file = file
-
+from imagekit.hostconfig import settings_available
 
 # -- describing ----------------------------------------------------------------------------------
 
 
-def describe(file: Any, *, force: bool = False, generator_id: str | None = None) -> dict[str, Any]:
-    """The payload of cache file ``file``; ``generator_id`` saves looking the generator up."""
-    generator = file.generator
-    payload: dict[str, Any] = {"version": PAYLOAD_VERSION}
-    payload.update(describe_generator(generator, generator_id))
-    payload["source"] = describe_source(getattr(generator, "source", None))
-    payload["cachefile"] = file.name
-    payload["force"] = bool(force)
-    try:
-        json.dumps(payload)
-    except (TypeError, ValueError) as exc:
-        raise PayloadError(
-            f"the payload for {file.name!r} is not plain JSON ({exc}); a generator's "
-            "get_generator_kwargs() must return JSON types only"
-        ) from exc
-    return payload
-
-
-def describe_generator(generator: Any, generator_id: str | None = None) -> dict[str, Any]:
-    """``{"generator_id": ...}`` or ``{"generator_path": ...}``, with any ``generator_kwargs``."""
-    cls = type(generator)
-    described: dict[str, Any] = {}
-    generator_id = generator_id or cls.__dict__.get("_ik_generator_id") or _registered_id(cls)
-    if generator_id is not None:
-        described["generator_id"] = generator_id
-    else:
-        path = f"{cls.__module__}.{cls.__qualname__}"
-        try:
-            importable = import_string(path) is cls
-        except ImportError:
-            importable = False
-        if not importable:
-            raise PayloadError(
-                f"{path} is neither registered (imagekit.register.generator) nor importable "
-                "by that path, so another process cannot make it"
-            )
-        described["generator_path"] = path
-    get_kwargs = getattr(generator, "get_generator_kwargs", None)
-    kwargs = dict(get_kwargs()) if get_kwargs is not None else {}
-    if kwargs:
-        described["generator_kwargs"] = kwargs
-    return described
-
-
-def _registered_id(cls: type) -> str | None:
-    for generator_id in generator_registry.get_ids():
-        if generator_registry.get_class(generator_id) is cls:
-            return generator_id
-    return None
-
-
-def describe_source(source: Any) -> dict[str, Any] | None:
-    """How another process finds ``source``; ``PayloadError`` when it cannot (in memory)."""
-    if source is None:
-        return None
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        return {"path": os.path.abspath(path), "name": path}
+def django_reference(source: Any) -> dict[str, Any] | None:
+    """A model's file field by its row, a file in a Django storage by the storage; else None
+    (a local file is the host's to describe)."""
     name = source_name(source)
     if not name:
-        raise PayloadError(f"the source {source!r} has no name, so no other process can find it")
+        return None
     model_ref = _model_reference(source, name)
     if model_ref is not None:
         return model_ref
     storage = getattr(source, "storage", None)
-    if storage is not None:
-        reference = storage_reference(storage)
-        if reference is not None:
-            return {"storage": reference, "name": name}
-        local = _storage_path(storage, name)
-        if local is not None:
-            return {"path": local, "name": name}
-    for candidate in (name, _inner_file_name(source)):
-        if candidate and os.path.isfile(candidate):
-            return {"path": os.path.abspath(candidate), "name": name}
-    raise PayloadError(
-        f"the source {name!r} ({type(source).__name__}) is neither a model's file, nor in a "
-        "storage another process can open, nor a local file; it cannot leave this process"
-    )
+    if storage is None or not settings_available():
+        return None
+    reference = storage_reference(storage)
+    return None if reference is None else {"storage": reference, "name": name}
 
 
 def _model_reference(source: Any, name: str) -> dict[str, Any] | None:
@@ -186,26 +97,11 @@ def storage_reference(storage: Any) -> str | dict[str, Any] | None:
     return reference
 
 
-def _storage_path(storage: Any, name: str) -> str | None:
-    try:
-        path = storage.path(name)
-    except (AttributeError, NotImplementedError):
-        return None
-    return path if os.path.isfile(path) else None
-
-
-def _inner_file_name(source: Any) -> str | None:
-    # Only a plain attribute: on a FieldFile, ``file`` is a property that opens the file.
-    inner = getattr(source, "__dict__", {}).get("file")
-    name = getattr(inner, "name", None)
-    return name if isinstance(name, str) else None
-
-
 # -- rebuilding ----------------------------------------------------------------------------------
 
 
 class LazySource(File):
-    """A source known by the name the requester used, opened only when read.
+    """A file of a Django storage, known by the name the requester used, opened only when read.
 
     A Django ``File`` (reads, seeks and lines go to the open file) that ``open()`` opens with
     ``opener`` rather than by its name, which is not a path here.
@@ -225,6 +121,10 @@ class LazySource(File):
 
     def __repr__(self) -> str:
         return f"<LazySource {self.name!r}>"
+
+
+def is_django_reference(ref: Mapping[str, Any]) -> bool:
+    return "model" in ref or "storage" in ref
 
 
 class Rebuilder:
@@ -253,43 +153,17 @@ class Rebuilder:
     def cachefile(self, payload: Mapping[str, Any], *, check_name: bool = True) -> ImageCacheFile:
         """The cache file ``payload`` describes. Raises ``SourceGone`` when its model row is
         gone, ``CacheFileNameMismatch`` when the rebuilt name is not the payload's."""
-        version = payload.get("version")
-        if version != PAYLOAD_VERSION:
-            raise PayloadError(
-                f"payload version {version!r} is not understood here (this code reads version "
-                f"{PAYLOAD_VERSION}); run the same version of ik-django everywhere"
-            )
-        kwargs = dict(payload.get("generator_kwargs") or {})
-        source_ref = payload.get("source")
-        if source_ref is not None:
-            kwargs["source"] = self.source(source_ref)
-        if "generator_id" in payload:
-            generator = generator_registry.get(payload["generator_id"], **kwargs)
-        elif "generator_path" in payload:
-            generator = import_string(payload["generator_path"])(**kwargs)
-        else:
-            raise PayloadError(f"the payload names no generator: {dict(payload)!r}")
-        file = ImageCacheFile(generator)
-        expected = payload.get("cachefile")
-        if check_name and expected is not None and file.name != expected:
-            raise CacheFileNameMismatch(
-                f"this process names the cache file {file.name!r}, the requester named it "
-                f"{expected!r}: do both run the same code and IMAGEKIT_* settings?",
-                file,
-            )
-        return file
+        return host.rebuild(payload, check_name=check_name, opener=self.source)
 
     def source(self, ref: Mapping[str, Any]) -> Any:
-        name = ref["name"]
+        """The source ``ref`` stands for: Django's here, any other through the host."""
         if "model" in ref:
             return self._field_file(ref)
         if "storage" in ref:
+            name = ref["name"]
             storage = self._storage(ref["storage"])
             return LazySource(name, lambda: storage.open(name, "rb"), storage)
-        if "path" in ref:
-            path = ref["path"]
-            return LazySource(name, lambda: open(path, "rb"))
-        raise PayloadError(f"the payload's source says neither model, storage nor path: {ref!r}")
+        return host.open_source(ref)
 
     def _model(self, label: str) -> Any:
         try:
@@ -329,46 +203,23 @@ def rebuild(payload: Mapping[str, Any], *, check_name: bool = True) -> ImageCach
     return Rebuilder().cachefile(payload, check_name=check_name)
 
 
+def cachefile_for_payload(generator: Any, force: bool) -> ImageCacheFile:
+    """The ``ImageCacheFile`` of a generator rebuilt from a payload; ``force`` replaces a file
+    that exists (Django storages never overwrite: they save under another name)."""
+    file = ImageCacheFile(generator)
+    file._replace_existing = force
+    return file
+
+
 # -- generating here -----------------------------------------------------------------------------
 
 
 def generate_here(file: Any, force: bool = False) -> str:
-    """Make ``file`` in this process, whichever backend it names: ``EXISTED`` or ``GENERATED``.
-
-    Backends that keep states (the ``CachedFileBackend`` family, deferring ones included)
-    generate through their single-flight ``generate_now``; others are asked to ``generate``.
-    """
-    backend = file.cachefile_backend
-    if not force and cachefile_exists(file):
-        return EXISTED
-    generate_now = getattr(backend, "generate_now", None)
-    if generate_now is None:
-        file.generate(force=force)
-        return GENERATED
-    if force and hasattr(file, "_replace_existing"):
-        file._replace_existing = True  # an ImageCacheFile deletes the old file just before saving
-    generate_now(file, force)
-    return GENERATED
-
-
-def cachefile_exists(file: Any) -> bool:
-    """Whether ``file`` exists, asking the storage when its state does not say."""
-    backend = file.cachefile_backend
-    get_state = getattr(backend, "get_state", None)
-    if get_state is None:
-        return bool(backend.exists(file))
-    state = get_state(file)
-    if state is CacheFileState.EXISTS:
-        return True
-    if state is CacheFileState.DOES_NOT_EXIST:
-        return False  # an answer from the storage itself (or one about to be)
-    # Scheduled, failed or generating: states that say nothing of the storage. Ask it.
-    if file.storage.exists(file.name):
-        set_record = getattr(backend, "set_record", None)
-        if set_record is not None:
-            set_record(file, StateRecord(CacheFileState.EXISTS))
-        return True
-    return False
+    """Make ``file`` in this process (see ``ik_host.payloads.generate_here``); a forced
+    ``ImageCacheFile`` replaces the file it finds, which a Django storage would not."""
+    if force and isinstance(file, ImageCacheFile):
+        file._replace_existing = True  # deleted just before saving, in ImageCacheFile._store
+    return host.generate_here(file, force)
 
 
 __all__ = [
@@ -381,10 +232,13 @@ __all__ = [
     "Rebuilder",
     "SourceGone",
     "cachefile_exists",
+    "cachefile_for_payload",
     "describe",
     "describe_generator",
     "describe_source",
+    "django_reference",
     "generate_here",
+    "is_django_reference",
     "rebuild",
     "storage_reference",
 ]
