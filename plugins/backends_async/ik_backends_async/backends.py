@@ -33,8 +33,8 @@ from ik_backends_async.options import AsyncOptions, current_options
 from ik_defaults.backends import CachedFileBackend
 from ik_host.config import get_config
 from ik_host.errors import CacheFileError, IKError
+from ik_host.payloads import PayloadError, describe
 from ik_host.state import CacheFileState, StateRecord
-from imagekit.management.payloads import PayloadError, describe
 
 SCHEDULE_SUFFIX = ":scheduled"
 # How many files one process remembers having scheduled while the state cache is down.

@@ -15,7 +15,8 @@ import dramatiq
 from dramatiq.middleware import Retries
 
 from ik_backends_async.options import AsyncOptions, current_options
-from ik_backends_async.worker import ensure_django, generate_from_payload
+from ik_backends_async.worker import generate_from_payload
+from ik_host.payloads import prepare_worker
 
 ACTOR_NAME = "ik_backends_async_generate"
 DEFAULT_QUEUE = "default"
@@ -31,7 +32,7 @@ def _retry_options() -> dict[str, Any]:
     return {"max_retries": 0} if retrying else {}
 
 
-ensure_django()  # the queue name may come from the Django settings
+prepare_worker()  # the queue name may come from the framework's settings (Django's)
 generate = dramatiq.actor(
     _generate,
     actor_name=ACTOR_NAME,

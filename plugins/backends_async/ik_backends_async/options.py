@@ -1,9 +1,11 @@
 """The async backends' options: which queue, how long a schedule or a failure is trusted.
 
-Each option is taken, first found, from the backend's constructor arguments, then
-``Config.extra["async"]`` (plain Python: ``set_config(Config(extra={"async": {...}}))``), then
-the Django setting ``IMAGEKIT_ASYNC_<NAME>``, then the default below. They are read when a file
-is scheduled or a task runs, never on a warm access, so ``override_settings`` is seen at once.
+Each option is taken, first found, from the backend's constructor arguments, then the host
+configuration's ``Config.extra["async"]``, then the default below. In a Django project the
+Django app fills ``extra["async"]`` from the settings ``IMAGEKIT_ASYNC_<NAME>``; plain Python
+calls ``set_config(Config(extra={"async": {...}}))``. They are read when a file is scheduled or
+a task runs, never on a warm access, so a changed setting (``override_settings``) is seen at
+once. Nothing here imports Django: a worker may run without it.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.conf import settings
-
 from ik_host.config import get_config
-from imagekit.hostconfig import settings_available
 
+# The Django settings the Django app reads into Config.extra["async"].
 SETTING_PREFIX = "IMAGEKIT_ASYNC_"
 
 
@@ -39,25 +39,19 @@ OPTION_NAMES = tuple(field.name for field in fields(AsyncOptions))
 
 
 def setting_name(option: str) -> str:
+    """The Django setting that gives ``option``."""
     return SETTING_PREFIX + option.upper()
 
 
 def current_options(**overrides: Any) -> AsyncOptions:
     """The options in force; ``overrides`` that are not None win."""
-    values: dict[str, Any] = {}
-    if settings_available():
-        for option in OPTION_NAMES:
-            name = setting_name(option)
-            if hasattr(settings, name):
-                values[option] = getattr(settings, name)
-    extra = get_config().extra.get("async") or {}
-    unknown = set(extra) - set(OPTION_NAMES)
+    values = dict(get_config().extra.get("async") or {})
+    unknown = set(values) - set(OPTION_NAMES)
     if unknown:
         raise TypeError(
-            f"Config.extra['async'] has unknown options {sorted(unknown)}; known: "
-            f"{list(OPTION_NAMES)}"
+            f"Config.extra['async'] has unknown options {sorted(unknown)} (in Django: "
+            f"{sorted(setting_name(name) for name in unknown)}); known: {list(OPTION_NAMES)}"
         )
-    values.update(extra)
     values.update({key: value for key, value in overrides.items() if value is not None})
     return AsyncOptions(**values)
 

@@ -1,8 +1,9 @@
 """The RQ job. A job names its function by path (``JOB``), which any worker of the project
 imports; nothing to register. Jobs are serialized as JSON, so workers run with
 ``--serializer rq.serializers.JSONSerializer`` (``rq worker`` and django-rq's
-``manage.py rqworker`` alike), and Django is set up on the first job when the worker has not
-done it (``DJANGO_SETTINGS_MODULE`` in its environment)."""
+``manage.py rqworker`` alike), and the first job readies the process (``ik_prepare_worker``:
+in a Django project, Django is set up from ``DJANGO_SETTINGS_MODULE`` if the worker has not
+done it)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,13 @@
 """What a worker does with a task, whichever queue brought it.
 
-``generate_from_payload(payload)`` rebuilds the cache file (its generator, its source: for a
-model's file field the row is read again) and makes it here, through the file's backend's
-single-flight ``generate_now``. A file that already exists is left alone. A failure is recorded
-in the shared state cache (``failed``, with the exception's text, until ``retry_after``) and
-raised again, so the queue's own bookkeeping sees it too; the worker goes on with other tasks.
+``generate_from_payload(payload)`` readies the process (``ik_prepare_worker``: the Django app
+sets Django up there), rebuilds the cache file (its generator, its source: a plugin reopens the
+sources it described, the Django app reads a model's row again) and makes it here, through the
+file's backend's single-flight ``generate_now``. A file that already exists is left alone. A
+failure is recorded in the shared state cache (``failed``, with the exception's text, until
+``retry_after``) and raised again, so the queue's own bookkeeping sees it too; the worker goes
+on with other tasks. Nothing here imports Django: the payload protocol is the host's
+(``ik_host.payloads``).
 """
 
 from __future__ import annotations
@@ -14,33 +17,24 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-import django
-from django.apps import apps
-
-from ik_host.state import CacheFileState, StateRecord
-from imagekit.hostconfig import settings_available
-from imagekit.management.payloads import (
+from ik_host.payloads import (
     CacheFileNameMismatch,
     SourceGone,
     generate_here,
+    prepare_worker,
     rebuild,
 )
+from ik_host.state import CacheFileState, StateRecord
 
 logger = logging.getLogger("ik_backends_async.worker")
 
 GONE = "gone"
 
 
-def ensure_django() -> None:
-    """Set Django up in a worker that has not (a plain ``rq worker``, a Dramatiq process)."""
-    if not apps.ready and settings_available():
-        django.setup()
-
-
 def generate_from_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Make the cache file ``payload`` describes; ``{"status": ..., "cachefile": name}`` with
-    status ``generated``, ``existed`` or ``gone`` (its model row was deleted)."""
-    ensure_django()
+    status ``generated``, ``existed`` or ``gone`` (its source, a model row say, was deleted)."""
+    prepare_worker()
     name = payload.get("cachefile")
     try:
         file = rebuild(payload)
@@ -71,4 +65,4 @@ def _record_failure(backend: Any, name: str | None, exc: Exception) -> None:
         set_record(named, StateRecord(CacheFileState.FAILED, error=f"{type(exc).__name__}: {exc}"))
 
 
-__all__ = ["GONE", "ensure_django", "generate_from_payload"]
+__all__ = ["GONE", "generate_from_payload"]
