@@ -179,3 +179,29 @@ def ik_prepare_worker() -> None:
     app calls ``django.setup()`` there when the settings are configured and the apps are not yet
     loaded (a plain ``rq worker`` or ``dramatiq`` process).
     """
+
+
+@hookspec(firstresult=True)
+def ik_resolve_alias(kind: str, name: str) -> Any | None:
+    """The object a framework's own alias ``name`` stands for as a component of ``kind``, or None.
+
+    Called by ``ik_host.registry.resolve`` for every name it resolves (``kind`` is one of the
+    registration kinds: ``"storage"``, ``"state_cache"``, ...), before registered names and
+    dotted paths, so an alias the user configured in the framework wins. Resolving is memoised
+    per configuration by ``ik_host.components``, so this is not called on warm paths. Return the
+    object itself (an instance or a class, as a registered component would be), or None for a
+    name this plugin does not know. The first non-None answer wins. The Django app answers
+    ``STORAGES`` aliases for storages and ``CACHES`` aliases for state caches.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_install_hint(kind: str, name: str) -> str | None:
+    """What to install for a component of ``kind`` named ``name`` that nothing provides, or None.
+
+    Called by ``ik_host.registry`` while building an unknown-name error (the name as written:
+    a short name or a dotted path). Return the command, such as ``"pip install ik-foo"``, when
+    this plugin knows which distribution provides that name; None otherwise. The first non-None
+    answer wins; with none, the error lists only the names that exist. The host itself knows no
+    distribution names, so a plugin with optional extras (the Django app) answers for them.
+    """

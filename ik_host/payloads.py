@@ -27,7 +27,6 @@ the hooks (``ik_prepare_worker`` first sets Django up).
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -37,6 +36,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.errors import IKError
 from ik_host.paths import source_name
 from ik_host.plugins import get_plugin_manager
+from ik_host.registry import import_path
 from ik_host.state import CacheFileState, StateRecord
 
 PAYLOAD_VERSION = 1
@@ -95,10 +95,9 @@ def make_generator(generator_id: str, **kwargs: Any) -> Any:
 
 
 def _imported(path: str) -> Any:
-    module_name, _, attribute = path.rpartition(".")
     try:
-        return getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError, ValueError) as exc:
+        return import_path(path)
+    except (ImportError, ValueError) as exc:
         raise ImportError(f"{path!r} is not importable here: {exc}") from exc
 
 

@@ -1,18 +1,27 @@
-"""Named registries of components, built from the registration hooks.
+"""Named registries of components, built from the registration hooks, and the one resolver.
 
-One generic ``Registry`` per kind gives every lookup and both errors: an unknown name lists the
-names that exist and says which distribution to install; a name registered by two plugins for
-different objects names both providers. Registering the same object again is harmless.
+Every name a user writes (in settings, specs, payloads, django-imagekit import paths) becomes an
+object here, by ``resolve(kind, value)``. A value is, in this order:
 
-A name is a registered short name (``"simple"``, ``"ResizeToFill"``; case, ``_`` and ``-`` do not
-matter), one of a component's aliases (``"imagekit.cachefiles.backends.Simple"``), or any other
-dotted path, which is imported.
+- an object (not a string): itself;
+- a framework's own alias for one of its objects (Django's ``STORAGES`` and ``CACHES``), which a
+  plugin answers through the ``ik_resolve_alias`` hook. It comes first because the user wrote
+  it in their own configuration, as django-imagekit reads ``IMAGEKIT_CACHE_BACKEND``;
+- a registered short name (``"simple"``, ``"ResizeToFill"``; case, ``_`` and ``-`` do not
+  matter) or one of a component's aliases (``"imagekit.cachefiles.backends.Simple"``);
+- any other dotted path, imported by ``import_path``.
+
+An unknown name lists the names that exist and, when a plugin's ``ik_install_hint`` knows the
+distribution that provides it, what to ``pip install``: the host knows no distribution names.
+A name registered by two plugins for different objects names both providers; registering the
+same object again is harmless.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,26 +29,31 @@ from ik_host.errors import DuplicateComponentError, PluginLoadError, UnknownComp
 from ik_host.plugins import IKPluginManager, get_plugin_manager
 from ik_host.records import KINDS, Component, normalize_name
 
-# Which distribution to suggest for a name nobody registered. Only a hint for the message:
-# the host never imports a plugin by name.
-_KNOWN_PROVIDERS: dict[str, dict[str, str]] = {
-    "strategy": {"optimistic": "ik-strategy-optimistic"},
-    "backend": {
-        "celery": "ik-backends-async",
-        "rq": "ik-backends-async",
-        "dramatiq": "ik-backends-async",
-        "async": "ik-backends-async",
-    },
-    "storage": {"s3": "ik-storage-s3", "s3boto3storage": "ik-storage-s3"},
-    "engine": {"pillow": "ik-processors-pilkit", "vips": "ik-processors-vips"},
-}
-_DEFAULT_PROVIDER = {"processor": "ik-processors-pilkit"}
+
+def import_path(path: str) -> Any:
+    """The attribute a dotted path ``'package.module.Name'`` names, importing its module.
+
+    Django's ``import_string`` semantics: any failure (no dot, no such module, no such
+    attribute) is an ``ImportError`` saying which.
+    """
+    module_name, _, attribute = path.rpartition(".")
+    if not module_name:
+        raise ImportError(f"{path!r} is not a dotted path")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attribute)
+    except AttributeError as exc:
+        raise ImportError(f"module {module_name!r} has no attribute {attribute!r}") from exc
 
 
-def install_hint(kind: str, name: str) -> str:
-    key = normalize_name(name.rsplit(".", 1)[-1])
-    dist = _KNOWN_PROVIDERS.get(kind, {}).get(key) or _DEFAULT_PROVIDER.get(kind, "ik-defaults")
-    return f"pip install {dist}"
+def describe(obj: Any) -> str:
+    """``module.QualifiedName`` of a class or function, for error messages."""
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
+
+
+def listing(names: Iterable[str]) -> str:
+    """``'a', 'b'`` (sorted), or ``none``: the known names an error message offers."""
+    return ", ".join(repr(name) for name in sorted(names)) or "none"
 
 
 @dataclass(frozen=True)
@@ -49,10 +63,15 @@ class Entry:
 
 
 class Registry:
-    """The components of one kind, by normalised name and by alias."""
+    """The components of one kind, by normalised name and by alias.
 
-    def __init__(self, kind: str) -> None:
+    ``hooks`` (a plugin manager's ``hook`` relay) answers framework aliases and install hints;
+    a registry built without it knows only its own names and dotted paths.
+    """
+
+    def __init__(self, kind: str, hooks: Any = None) -> None:
         self.kind = kind
+        self._hooks = hooks
         self._entries: dict[str, Entry] = {}
         self._aliases: dict[str, str] = {}
 
@@ -63,8 +82,8 @@ class Registry:
         if existing is not None and existing.component.obj is not component.obj:
             raise DuplicateComponentError(
                 f"the {self.kind} name {component.name!r} is registered twice: by "
-                f"{existing.provider} ({_describe(existing.component.obj)}) and by "
-                f"{provider} ({_describe(component.obj)})"
+                f"{existing.provider} ({describe(existing.component.obj)}) and by "
+                f"{provider} ({describe(component.obj)})"
             )
         if existing is None:
             self._entries[component.key] = Entry(component, provider)
@@ -89,32 +108,32 @@ class Registry:
         return (self._aliases.get(name) or normalize_name(name)) in self._entries
 
     def resolve(self, name: str) -> Any:
-        """The object ``name`` stands for: a registered one, or a dotted path's target."""
+        """The object ``name`` stands for: registered, a framework alias, or a dotted path."""
+        if self._hooks is not None:
+            aliased = self._hooks.ik_resolve_alias(kind=self.kind, name=name)
+            if aliased is not None:
+                return aliased
         if name in self:
             return self.get(name).obj
         if "." in name:
-            return self._import(name)
+            try:
+                return import_path(name)
+            except ImportError as exc:
+                raise self._unknown(name, cause=exc) from exc
         raise self._unknown(name)
 
-    def _import(self, path: str) -> Any:
-        module_name, _, attribute = path.rpartition(".")
-        try:
-            module = importlib.import_module(module_name)
-            return getattr(module, attribute)
-        except (ImportError, AttributeError) as exc:
-            raise self._unknown(path, cause=exc) from exc
-
     def _unknown(self, name: str, cause: Exception | None = None) -> UnknownComponentError:
-        known = ", ".join(repr(n) for n in self.names()) or "none"
         because = f" (importing it failed: {cause})" if cause else ""
-        return UnknownComponentError(
+        message = (
             f"no {self.kind} is registered as {name!r}{because}. Registered {self.kind}s: "
-            f"{known}. If it comes from a plugin, install it: `{install_hint(self.kind, name)}`."
+            f"{listing(self.names())}."
         )
-
-
-def _describe(obj: Any) -> str:
-    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
+        hint = None
+        if self._hooks is not None:
+            hint = self._hooks.ik_install_hint(kind=self.kind, name=name)
+        if hint:
+            message += f" If it comes from a plugin, install it: `{hint}`."
+        return UnknownComponentError(message)
 
 
 _HOOK_FOR_KIND = {
@@ -132,7 +151,7 @@ class Registries:
     """Every kind's registry, built from one plugin manager."""
 
     def __init__(self, pm: IKPluginManager) -> None:
-        self.by_kind: dict[str, Registry] = {kind: Registry(kind) for kind in KINDS}
+        self.by_kind: dict[str, Registry] = {kind: Registry(kind, pm.hook) for kind in KINDS}
         # Which plugin registered which components, for `python -m ik_host plugins`.
         self.by_plugin: dict[str, list[Component]] = {}
         for kind, hook_name in _HOOK_FOR_KIND.items():
@@ -171,3 +190,28 @@ def resolve(kind: str, value: Any) -> Any:
     if isinstance(value, str):
         return get_registry(kind).resolve(value)
     return value
+
+
+def module_exports(module: str, kind: str, exported: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` giving components of ``kind`` by their import names.
+
+    ``exported`` maps the names a compatibility module promises (django-imagekit's
+    ``imagekit.cachefiles.backends.Celery``) to registered short names: they resolve through
+    ``resolve``, so without their plugin the error says what to install. Any other public name a
+    plugin registered under ``kind`` is found too; the rest is an ``AttributeError`` (an
+    ``ImportError`` for ``from module import name``).
+    """
+
+    def __getattr__(name: str) -> Any:
+        if name in exported:
+            return resolve(kind, exported[name])
+        if not name.startswith("_"):
+            registry = get_registry(kind)
+            if name in registry:
+                return registry.get(name).obj
+        raise AttributeError(
+            f"module {module!r} has no attribute {name!r}; no installed plugin registers a "
+            f"{kind} by that name (`python -m ik_host plugins` lists them)"
+        )
+
+    return __getattr__

@@ -77,4 +77,6 @@ def test_only_hooks_answering_one_question_are_firstresult() -> None:
         "ik_describe_source",
         "ik_open_source",
         "ik_cachefile_for_payload",
+        "ik_resolve_alias",
+        "ik_install_hint",
     }

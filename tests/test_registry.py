@@ -1,16 +1,25 @@
-"""The generic registry: lookups by name, alias and dotted path, and its two errors."""
+"""The one resolver: lookups by name, framework alias and dotted path, and its two errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
 
 from ik_host import hookimpl
 from ik_host.errors import DuplicateComponentError, PluginLoadError, UnknownComponentError
-from ik_host.records import Backend, Processor, Strategy, normalize_name
-from ik_host.registry import Registry, get_registry, resolve
+from ik_host.plugins import make_plugin_manager
+from ik_host.records import Backend, Processor, Storage, Strategy, normalize_name
+from ik_host.registry import (
+    Registry,
+    describe,
+    get_registry,
+    import_path,
+    listing,
+    module_exports,
+    resolve,
+)
 
 
 class Duotone:
@@ -39,22 +48,110 @@ def test_lookup_by_short_name_alias_and_dotted_path() -> None:
     assert registry.names() == ["Duotone"]
 
 
+class Hints:
+    """Knows where one strategy and the async backends come from, as a plugin with extras does."""
+
+    @hookimpl
+    def ik_install_hint(self, kind: str, name: str) -> str | None:
+        key = normalize_name(name.rsplit(".", 1)[-1])
+        if (kind, key) == ("strategy", "optimistic"):
+            return "pip install ik-strategy-optimistic"
+        if (kind, key) == ("strategy", "later"):
+            return "pip install ik-later"
+        if (kind, key) == ("backend", "celery"):
+            return "pip install 'ik-extras[celery]'"
+        return None
+
+
+class Aliases:
+    """A framework's own names for its storages, as the Django app answers STORAGES aliases."""
+
+    media = object()
+
+    @hookimpl
+    def ik_resolve_alias(self, kind: str, name: str) -> Any | None:
+        return self.media if (kind, name) == ("storage", "media") else None
+
+
+def _registry(kind: str, *plugins: Any) -> Registry:
+    return Registry(kind, make_plugin_manager(load_entrypoints=False, plugins=plugins).hook)
+
+
 def test_unknown_name_lists_names_and_what_to_install() -> None:
-    registry = Registry("strategy")
+    registry = _registry("strategy", Hints())
     registry.add(Strategy("just_in_time", object), "ik-defaults 0.1.0")
     with pytest.raises(UnknownComponentError) as info:
         registry.resolve("optimistic")
     message = str(info.value)
     assert "'just_in_time'" in message
-    assert "pip install ik-strategy-optimistic" in message
+    assert "install it: `pip install ik-strategy-optimistic`" in message
+
+
+def test_without_a_hint_the_error_only_lists_the_names() -> None:
+    registry = _registry("strategy")
+    registry.add(Strategy("just_in_time", object), "ik-defaults 0.1.0")
+    with pytest.raises(UnknownComponentError) as info:
+        registry.resolve("eventually")
+    message = str(info.value)
+    assert message == (
+        "no strategy is registered as 'eventually'. Registered strategys: 'just_in_time'."
+    )
 
 
 def test_unknown_dotted_path_says_why_and_what_to_install() -> None:
-    registry = Registry("backend")
+    registry = _registry("backend", Hints())
     with pytest.raises(UnknownComponentError) as info:
         registry.resolve("imagekit_nowhere.cachefiles.backends.Celery")
     assert "No module named 'imagekit_nowhere" in str(info.value)
-    assert "pip install ik-backends-async" in str(info.value)
+    assert "pip install 'ik-extras[celery]'" in str(info.value)
+
+
+def test_a_framework_alias_resolves_through_the_hook_before_registered_names() -> None:
+    registry = _registry("storage", Aliases())
+    registry.add(Storage("media", dict), "dist-a 1.0")
+    registry.add(Storage("filesystem", list), "dist-a 1.0")
+    assert registry.resolve("media") is Aliases.media  # the user's own name wins
+    assert registry.resolve("filesystem") is list
+    assert _registry("backend", Aliases()).resolve("collections.OrderedDict").__name__ == (
+        "OrderedDict"
+    )
+    with pytest.raises(UnknownComponentError):
+        _registry("state_cache", Aliases()).resolve("media")  # only for the kind it answers
+
+
+def test_import_path_has_import_string_semantics() -> None:
+    assert import_path("collections.abc.Mapping") is Mapping
+    for bad, why in [
+        ("Mapping", "not a dotted path"),
+        ("collections.abc.NoSuchThing", "has no attribute 'NoSuchThing'"),
+        ("ik_nowhere_at_all.Thing", "No module named 'ik_nowhere_at_all'"),
+    ]:
+        with pytest.raises(ImportError, match=why):
+            import_path(bad)
+
+
+def test_describe_and_listing_format_every_registry_message() -> None:
+    assert describe(Duotone) == f"{__name__}.Duotone"
+    assert listing(["b", "a"]) == "'a', 'b'"
+    assert listing([]) == "none"
+
+
+def test_module_exports_resolve_promised_names_and_registered_ones(
+    register_plugin: Callable[..., Any],
+) -> None:
+    register_plugin(DuotonePlugin(), name="duotone-plugin")
+    register_plugin(Hints(), name="hints")
+    getattr_ = module_exports("legacy.processors", "processor", {"Tone": "duotone"})
+    assert getattr_("Tone") is Duotone
+    assert getattr_("Duotone") is Duotone  # any registered name
+    with pytest.raises(AttributeError, match=r"'legacy\.processors' has no attribute 'Nope'"):
+        getattr_("Nope")
+    with pytest.raises(AttributeError):
+        getattr_("_private")
+    strategies = module_exports("legacy.strategies", "strategy", {"Later": "later"})
+    # A promised name nobody registered is an error saying what to install, not an AttributeError.
+    with pytest.raises(UnknownComponentError, match="pip install ik-later"):
+        strategies("Later")
 
 
 def test_conflicting_duplicate_names_both_providers() -> None:

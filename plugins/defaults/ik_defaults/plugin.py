@@ -49,3 +49,11 @@ def ik_register_storages() -> list[Storage]:
 @hookimpl
 def ik_register_state_caches() -> list[StateCache]:
     return [StateCache("memory", statecache.MemoryStateCache, description="in-process dict")]
+
+
+@hookimpl
+def ik_install_hint(kind: str, name: str) -> str | None:
+    # The host's default engine is "pillow", which this plugin does not provide.
+    if kind == "engine" and name.lower() == "pillow":
+        return "pip install ik-processors-pilkit"
+    return None

@@ -1,5 +1,7 @@
 """The Django app's answers to the host's hooks: the configuration, the generators and source
-groups registered with ``imagekit.register``, and Django's sources in payloads.
+groups registered with ``imagekit.register``, Django's sources in payloads, Django's own names
+for storages and caches (``STORAGES`` and ``CACHES`` aliases), and what to install for the
+components this distribution's extras and dependencies provide.
 
 The host loads this module through the ``ik_host`` entry point ``django``, possibly outside any
 Django project (``python -m ik_host plugins``, a worker without Django settings). So it holds
@@ -14,10 +16,27 @@ from typing import Any
 
 import django
 from django.apps import apps
+from django.core.files.storage import storages
 
 from ik_host import hookimpl
 from ik_host.config import Config
-from imagekit import hostconfig, registry
+from ik_host.records import normalize_name
+from imagekit import hostconfig, registry, utils
+
+# Components that ik-django's extras (or its own dependencies) install, by (kind, short name).
+_EXTRA = "pip install 'ik-django[{}]'"
+_INSTALL_HINTS: dict[tuple[str, str], str] = {
+    ("backend", "celery"): _EXTRA.format("celery"),
+    ("backend", "rq"): _EXTRA.format("rq"),
+    ("backend", "dramatiq"): _EXTRA.format("dramatiq"),
+    ("backend", "async"): "pip install ik-backends-async",
+    ("storage", "s3"): _EXTRA.format("s3"),
+    ("storage", "s3storage"): _EXTRA.format("s3"),
+    ("storage", "s3boto3storage"): _EXTRA.format("s3"),
+    ("engine", "vips"): _EXTRA.format("vips"),
+    ("engine", "pillow"): "pip install ik-processors-pilkit",
+    ("strategy", "optimistic"): "pip install ik-strategy-optimistic",
+}
 
 
 @hookimpl
@@ -71,3 +90,20 @@ def ik_prepare_worker() -> None:
     # no loaded apps; ``celery -A proj worker`` and the manage.py commands have set Django up.
     if not apps.ready and hostconfig.settings_available():
         django.setup()
+
+
+@hookimpl
+def ik_resolve_alias(kind: str, name: str) -> Any | None:
+    if kind not in ("storage", "state_cache") or not hostconfig.settings_available():
+        return None
+    if kind == "storage":
+        return storages[name] if name in storages.backends else None
+    from django.conf import settings as django_settings  # noqa: PLC0415  (lazy: see above)
+
+    return utils.PerThreadCache(name) if name in django_settings.CACHES else None
+
+
+@hookimpl
+def ik_install_hint(kind: str, name: str) -> str | None:
+    # A dotted path (``imagekit.cachefiles.backends.Celery``) is known by its last part.
+    return _INSTALL_HINTS.get((kind, normalize_name(name.rsplit(".", 1)[-1])))

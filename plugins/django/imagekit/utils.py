@@ -7,12 +7,12 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.files import File
-from django.core.files.storage import default_storage, storages
-from django.utils.module_loading import import_string
+from django.core.files.storage import default_storage
 
+from ik_host.registry import resolve
 from ik_processors_pilkit.utils import (  # pilkit.utils' public names, as upstream re-exports them
     DEFAULT_EXTENSIONS,
     PALETTE_TRANSPARENCY_FORMATS,
@@ -49,14 +49,16 @@ def get_cache(name: Any = None) -> Any:
 
     A ``CACHES`` alias gives that cache, looked up per thread as ``django.core.cache.cache``
     is; a dotted backend path (the DEBUG default names ``DummyCache``) gives a new instance of
-    that backend with no options.
+    that backend with no options. Names resolve through the host (``ik_host.registry``), which
+    asks this app's ``ik_resolve_alias`` about ``CACHES`` aliases.
     """
     value = settings.IMAGEKIT_CACHE_BACKEND if name is None else name
     if not isinstance(value, str):
         return value
-    if value in django_settings.CACHES:
-        return PerThreadCache(value)
-    return import_string(value)("", {})
+    obj = resolve("state_cache", value)
+    if isinstance(obj, type) and issubclass(obj, BaseCache):
+        return obj("", {})  # Django's cache backends take (location, params)
+    return obj() if isinstance(obj, type) else obj
 
 
 class PerThreadCache:
@@ -105,16 +107,14 @@ class PerThreadCache:
 def get_storage(value: Any = None) -> Any:
     """The storage cache files go to by default: ``IMAGEKIT_DEFAULT_FILE_STORAGE`` (or ``value``).
 
-    It may be a ``STORAGES`` alias or a dotted storage class path; unset, it is Django's
+    It may be a ``STORAGES`` alias or a dotted storage class path (resolved by the host, which
+    asks this app's ``ik_resolve_alias`` about aliases); unset, it is Django's
     ``default_storage``.
     """
     value = settings.IMAGEKIT_DEFAULT_FILE_STORAGE if value is None else value
     if value is None:
         return default_storage
-    if isinstance(value, str):
-        if value in storages.backends:
-            return storages[value]
-        value = import_string(value)
+    value = resolve("storage", value)
     return value() if isinstance(value, type) else value
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from ik_defaults.backends import CachedFileBackend, Simple
 from ik_host.components import get_backend
-from ik_host.registry import get_registry
+from ik_host.registry import module_exports
 from ik_host.state import CacheFileState
 
-# Names django-imagekit settings use for backends that only a plugin provides.
-PLUGIN_BACKENDS = frozenset({"Celery", "RQ", "Dramatiq", "Async"})
+# django-imagekit's names for the backends only a plugin provides, by registered name.
+PLUGIN_BACKENDS = {"Celery": "celery", "RQ": "rq", "Dramatiq": "dramatiq", "Async": "async"}
 
 
 def get_default_cachefile_backend() -> Any:
@@ -24,14 +24,7 @@ def get_default_cachefile_backend() -> Any:
     return get_backend()
 
 
-def __getattr__(name: str) -> Any:
-    registry = get_registry("backend")
-    if name in PLUGIN_BACKENDS:
-        return registry.get(name).obj  # an unknown one raises with the install hint
-    if not name.startswith("_") and name in registry:
-        return registry.get(name).obj
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+__getattr__ = module_exports(__name__, "backend", PLUGIN_BACKENDS)
 
 __all__ = [
     "CacheFileState",

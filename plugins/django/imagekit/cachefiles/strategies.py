@@ -11,7 +11,7 @@ from typing import Any
 
 from ik_defaults.strategies import JustInTime
 from ik_host.components import get_strategy
-from ik_host.registry import get_registry
+from ik_host.registry import module_exports
 from ik_host.strategies import EVENTS, DictStrategy, notify
 
 
@@ -44,13 +44,7 @@ class StrategyWrapper:
         return f"<StrategyWrapper {self.strategy!r}>"
 
 
-def __getattr__(name: str) -> Any:
-    registry = get_registry("strategy")
-    if name == "Optimistic":
-        return registry.get(name).obj  # without its plugin: the install hint
-    if not name.startswith("_") and name in registry:
-        return registry.get(name).obj
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+# django-imagekit's name for the strategy a plugin provides, by registered name.
+__getattr__ = module_exports(__name__, "strategy", {"Optimistic": "optimistic"})
 
 __all__ = ["DictStrategy", "JustInTime", "StrategyWrapper", "load_strategy"]

@@ -25,7 +25,6 @@ from typing import IO, Any
 from django.apps import apps
 from django.core.files import File
 from django.core.files.storage import default_storage, storages
-from django.utils.module_loading import import_string
 
 from ik_host import payloads as host
 from ik_host.paths import source_name
@@ -41,6 +40,7 @@ from ik_host.payloads import (
     describe_generator,
     describe_source,
 )
+from ik_host.registry import import_path
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.hostconfig import settings_available
 
@@ -193,7 +193,7 @@ class Rebuilder:
             if isinstance(ref, str):
                 self._storages[key] = storages[ref]
             else:
-                cls = import_string(ref["class"])
+                cls = import_path(ref["class"])
                 self._storages[key] = cls(*ref.get("args", ()), **ref.get("kwargs", {}))
         return self._storages[key]
 

@@ -7,9 +7,7 @@ plugin registers is found in the host's processor registry on first use, so
 
 from __future__ import annotations
 
-from typing import Any
-
-from ik_host.registry import get_registry
+from ik_host.registry import module_exports
 from ik_processors_pilkit.base import (
     Adjust,
     Anchor,
@@ -34,17 +32,7 @@ from ik_processors_pilkit.resize import (
     Thumbnail,
 )
 
-
-def __getattr__(name: str) -> Any:
-    if not name.startswith("_"):
-        registry = get_registry("processor")
-        if name in registry:
-            return registry.get(name).obj
-    raise AttributeError(
-        f"module {__name__!r} has no attribute {name!r}; no installed plugin registers a "
-        "processor by that name (`python -m ik_host plugins` lists them)"
-    )
-
+__getattr__ = module_exports(__name__, "processor", {})
 
 __all__ = [
     "AddBorder",
