@@ -12,13 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+# Errors are formatted as the host registry's are.
+from ik_host.registry import describe, listing
+
 # Every (generator_id, group) pair any plugin knows of, through the host's ik_source_groups hook.
 from ik_host.sourcegroups import iter_source_groups
 from imagekit.exceptions import AlreadyRegistered, NotRegistered
 
 
 class GeneratorRegistry:
-    """Generator classes (or factories) by id."""
+    """Generator classes (or factories) by id.
+
+    Ids are exact (``'myapp:thumbnail'``), unlike the host's component names, which are
+    normalised; the errors are worded and formatted as the host's (``ik_host.registry``).
+    """
 
     def __init__(self) -> None:
         self._generators: dict[str, Any] = {}
@@ -28,8 +35,8 @@ class GeneratorRegistry:
         existing = self._generators.get(id)
         if existing is not None and existing is not cls:
             raise AlreadyRegistered(
-                f"the generator id {id!r} is already registered to {_describe(existing)}; "
-                f"unregister it first to register {_describe(cls)}"
+                f"the generator id {id!r} is already registered to {describe(existing)}; "
+                f"unregister it first to register {describe(cls)}"
             )
         self._generators[id] = cls
 
@@ -42,9 +49,9 @@ class GeneratorRegistry:
         try:
             return self._generators[id]
         except KeyError:
-            known = ", ".join(repr(name) for name in sorted(self._generators)) or "none"
             raise NotRegistered(
-                f"no generator is registered as {id!r}. Registered ids: {known}. Register one "
+                f"no generator is registered as {id!r}. Registered ids: "
+                f"{listing(self._generators)}. Register one "
                 "with imagekit.register.generator(id, cls), for example in an app's "
                 "imagegenerators module."
             ) from None
@@ -112,7 +119,7 @@ class _Unregister:
 
     def generator(self, id: str, cls: Any = None) -> None:  # noqa: A002
         if cls is not None and generator_registry.get_class(id) is not cls:
-            raise NotRegistered(f"{_describe(cls)} is not the generator registered as {id!r}")
+            raise NotRegistered(f"{describe(cls)} is not the generator registered as {id!r}")
         generator_registry.unregister(id)
 
     def source_group(self, generator_id: str, group: Any) -> None:
@@ -125,10 +132,6 @@ def _decorator(id: str) -> Callable[[Any], Any]:  # noqa: A002
         return cls
 
     return register_class
-
-
-def _describe(obj: Any) -> str:
-    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
 
 
 register = _Register()
