@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import ik_host
-from ik_defaults import FileSystemStorage, MemoryStateCache
 from ik_host.cachefile import CacheFile
-from ik_host.config import Config, set_config
+from ik_host.config import set_config
 from ik_host.records import GeneratedImage, Job
 from ik_host.specs import ImageSpec
+from ik_host.testing import Fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,36 +97,28 @@ class HeaderOnlyEngine:
         return (7, 5)
 
 
-def test_dimensions_of_a_stored_file_come_from_the_engine(tmp_path: Path) -> None:
+def test_dimensions_of_a_stored_file_come_from_the_engine(ik_fakes: Fakes) -> None:
     engine = HeaderOnlyEngine()
-    storage = FileSystemStorage(str(tmp_path))
-    set_config(Config(storage=storage, state_cache=MemoryStateCache(), engine=engine))
-    try:
-        source = io.BytesIO(b"never read")
-        source.name = "photos/cat.png"
-        spec = ImageSpec(source=source)
-        spec.format = "PNG"
-        file = CacheFile(spec)
-        storage.save(file.name, io.BytesIO(b"made elsewhere: no sizes recorded"))
-        assert file.dimensions == (7, 5)
-        assert (file.width, file.height) == (7, 5)
-        assert engine.sized == [file.name]  # asked once, then remembered
-    finally:
-        set_config(None)
+    set_config(ik_fakes.config(engine=engine))
+    source = io.BytesIO(b"never read")
+    source.name = "photos/cat.png"
+    spec = ImageSpec(source=source)
+    spec.format = "PNG"
+    file = CacheFile(spec)
+    ik_fakes.storage.save(file.name, io.BytesIO(b"made elsewhere: no sizes recorded"))
+    assert file.dimensions == (7, 5)
+    assert (file.width, file.height) == (7, 5)
+    assert engine.sized == [file.name]  # asked once, then remembered
 
 
-def test_a_spec_with_its_own_engine_is_sized_by_it(tmp_path: Path) -> None:
+def test_a_spec_with_its_own_engine_is_sized_by_it(ik_fakes: Fakes) -> None:
     configured, own = HeaderOnlyEngine(), HeaderOnlyEngine()
-    storage = FileSystemStorage(str(tmp_path))
-    set_config(Config(storage=storage, state_cache=MemoryStateCache(), engine=configured))
-    try:
-        source = io.BytesIO(b"never read")
-        source.name = "photos/dog.png"
-        spec = ImageSpec(source=source)
-        spec.format, spec.engine = "PNG", own
-        file = CacheFile(spec)
-        storage.save(file.name, io.BytesIO(b"made elsewhere"))
-        assert file.dimensions == (7, 5)
-        assert (own.sized, configured.sized) == ([file.name], [])
-    finally:
-        set_config(None)
+    set_config(ik_fakes.config(engine=configured))
+    source = io.BytesIO(b"never read")
+    source.name = "photos/dog.png"
+    spec = ImageSpec(source=source)
+    spec.format, spec.engine = "PNG", own
+    file = CacheFile(spec)
+    ik_fakes.storage.save(file.name, io.BytesIO(b"made elsewhere"))
+    assert file.dimensions == (7, 5)
+    assert (own.sized, configured.sized) == ([file.name], [])

@@ -4,8 +4,8 @@ Random chains of the pilkit processors, with random sizes and anchors, on random
 every mode, encoded in a random format, processed and saved in a random format: nothing is
 raised but the documented exceptions (``ValueError``/``TypeError`` from a constructor given
 arguments it refuses; ``IKError`` from the host), and the resize processors produce exactly the
-size they promise, JPEG shrink-on-load included. (The names half lives with the host's tests:
-``tests/test_names_properties.py``.)
+size they promise, JPEG shrink-on-load included. (The names half lives with the defaults'
+tests: ``plugins/defaults/tests/test_names_properties.py``.)
 """
 
 from __future__ import annotations

@@ -19,7 +19,19 @@ from ik_host.formats import (
     suggest_extension,
 )
 from ik_processors_pilkit.pillow_io import image_size, image_to_bytes, open_image
-from tests.conftest import image_bytes, make_image
+
+
+def make_image(mode: str = "RGB", size: tuple[int, int] = (64, 48)) -> Image.Image:
+    """An image whose left half is red-ish and right half blue-ish, so crops are visible."""
+    img = Image.new("RGB", size, (220, 30, 30))
+    img.paste((30, 30, 220), (size[0] // 2, 0, size[0], size[1]))
+    return img.convert(mode)
+
+
+def image_bytes(img: Image.Image, format: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, format, **options)
+    return buffer.getvalue()
 
 
 def test_opens_path_bytes_and_file_objects(tmp_path: Path) -> None:

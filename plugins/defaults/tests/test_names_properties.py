@@ -1,6 +1,7 @@
 """Property tests (hypothesis) over names: random source names, as hostile as they come, put
 every cache file inside the cache-file directory and make state keys memcached and Redis take.
-(Split from the Pillow engine's property tests, which live with the engine.)"""
+The namers and the file-system storage are the defaults'. (Split from the Pillow engine's property
+tests, which live with the engine.)"""
 
 from __future__ import annotations
 

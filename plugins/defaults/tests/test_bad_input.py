@@ -1,6 +1,9 @@
 """The bad-input corpus (``tests/badinput.py``) through the host: every broken or hostile file is
 a clear error naming it and its cause, writes nothing, changes nothing and leaves a state that a
-later access retries; the unusual but valid images generate correctly. Plus the limits."""
+later access retries; the unusual but valid images generate correctly. Plus the limits.
+
+Through the defaults (storage, Simple backend) and the Pillow engine together, so it lives with
+the defaults, which every plugin sits on."""
 
 from __future__ import annotations
 

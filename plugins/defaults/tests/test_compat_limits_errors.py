@@ -1,5 +1,6 @@
 """django-imagekit compatibility: big camera photos pass. (That bad sources raise ``OSError``s
-is checked with the engine: ``plugins/processors_pilkit/tests/test_pillow_limits.py``.)"""
+is checked with the engine: ``plugins/processors_pilkit/tests/test_pillow_limits.py``.)
+Through the defaults and the Pillow engine together, so it lives with the defaults."""
 
 from __future__ import annotations
 
