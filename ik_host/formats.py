@@ -9,8 +9,19 @@ out; a test in the Pillow engine's distribution checks that the two still agree.
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 from ik_host.errors import UnknownExtension, UnknownFormat
+from ik_host.plugins import get_plugin_manager
+
+
+class ImageFormat(NamedTuple):
+    """A format an engine knows beyond the table below (the ``ik_image_formats`` hook)."""
+
+    name: str
+    extensions: tuple[str, ...]
+    writable: bool
+    mimetype: str | None = None
 
 # Every extension a format is known by, the one to write first.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
@@ -97,12 +108,24 @@ _FORMAT_OF_EXTENSION = {ext: name for name, exts in EXTENSIONS.items() for ext i
 _FORMAT_ALIASES = {"JPG": "JPEG", "TIF": "TIFF"}
 
 
+def plugin_formats() -> dict[str, ImageFormat]:
+    """The formats plugins add (HEIF through pillow-heif, say), asked afresh on each call: only
+    a name or an extension missing from the table above gets here."""
+    found: dict[str, ImageFormat] = {}
+    for answer in get_plugin_manager().hook.ik_image_formats():
+        for image_format in answer or ():
+            found.setdefault(image_format.name.upper(), image_format)
+    return found
+
+
 def normalize_format(format: str) -> str:
     """``'jpg'`` -> ``'JPEG'``; raises ``UnknownFormat`` for a format that cannot be written."""
     upper = format.upper()
     upper = _FORMAT_ALIASES.get(upper, upper)
     if upper not in WRITABLE:
-        raise UnknownFormat(f"unknown or unwritable image format {format!r}")
+        extra = plugin_formats().get(upper)
+        if extra is None or not extra.writable:
+            raise UnknownFormat(f"unknown or unwritable image format {format!r}")
     return upper
 
 
@@ -111,11 +134,13 @@ def extension_to_format(extension: str) -> str:
     ext = extension.lower()
     if not ext.startswith("."):
         ext = "." + ext
-    try:
-        return _FORMAT_OF_EXTENSION[ext]
-    except KeyError:
-        message = f"no image format is known for the extension {extension!r}"
-        raise UnknownExtension(message) from None
+    known = _FORMAT_OF_EXTENSION.get(ext)
+    if known is not None:
+        return known
+    for name, image_format in plugin_formats().items():
+        if ext in image_format.extensions:
+            return name
+    raise UnknownExtension(f"no image format is known for the extension {extension!r}")
 
 
 def format_to_extension(format: str) -> str:
@@ -123,13 +148,21 @@ def format_to_extension(format: str) -> str:
     fmt = normalize_format(format)
     extensions = EXTENSIONS.get(fmt)
     if not extensions:
+        extra = plugin_formats().get(fmt)
+        extensions = extra.extensions if extra is not None else ()
+    if not extensions:
         raise UnknownFormat(f"no file extension is known for the format {format!r}")
     return extensions[0]
 
 
 def format_to_mimetype(format: str) -> str:
     """``'JPEG'`` -> ``'image/jpeg'``; ``application/octet-stream`` when none is known."""
-    return MIMETYPES.get(normalize_format(format), "application/octet-stream")
+    fmt = normalize_format(format)
+    mimetype = MIMETYPES.get(fmt)
+    if mimetype is None:
+        extra = plugin_formats().get(fmt)
+        mimetype = extra.mimetype if extra is not None else None
+    return mimetype or "application/octet-stream"
 
 
 def suggest_extension(name: str | None, format: str | None) -> str:
@@ -137,7 +170,13 @@ def suggest_extension(name: str | None, format: str | None) -> str:
     original = os.path.splitext(name or "")[1].lower()
     if not format:
         # Kept only when it is an image extension: a source's name may be anything at all.
-        return original if original in _FORMAT_OF_EXTENSION else ""
+        if not original:
+            return ""
+        try:
+            extension_to_format(original)
+        except UnknownExtension:
+            return ""
+        return original
     fmt = normalize_format(format)
     if original:
         try:

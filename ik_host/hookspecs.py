@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from ik_host.config import Config
+    from ik_host.formats import ImageFormat
     from ik_host.records import (
         Backend,
         Engine,
@@ -204,4 +205,16 @@ def ik_install_hint(kind: str, name: str) -> str | None:
     this plugin knows which distribution provides that name; None otherwise. The first non-None
     answer wins; with none, the error lists only the names that exist. The host itself knows no
     distribution names, so a plugin with optional extras (the Django app) answers for them.
+    """
+
+
+@hookspec
+def ik_image_formats() -> list[ImageFormat]:
+    """Image formats this plugin's engine reads or writes beyond the host's own table.
+
+    Called by ``ik_host.formats`` only when a format name or a file extension is not in its
+    table (Pillow's built-in formats), each time, so a format an image library learns while the
+    process runs (``pillow_heif.register_heif_opener()``) is found. Return a list of
+    ``ik_host.formats.ImageFormat``: the format's name, its extensions (the one to write
+    first), whether it can be written, and its MIME type if known.
     """

@@ -7,8 +7,11 @@ resolve without pilkit installed.
 
 from __future__ import annotations
 
+from PIL import Image
+
 import ik_processors_pilkit
 from ik_host import hookimpl
+from ik_host.formats import EXTENSIONS, ImageFormat
 from ik_host.records import Engine, Processor
 from ik_processors_pilkit.pillow_engine import PillowEngine
 
@@ -40,3 +43,18 @@ def ik_register_processors() -> list[Processor]:
 @hookimpl
 def ik_register_engines() -> list[Engine]:
     return [Engine("pillow", PillowEngine, description="decode, process and encode with Pillow")]
+
+
+@hookimpl
+def ik_image_formats() -> list[ImageFormat]:
+    """The formats Pillow knows now that the host's table lacks: those of Pillow plugins
+    registered at run time (pillow-heif's HEIF, say)."""
+    Image.init()
+    extensions: dict[str, list[str]] = {}
+    for extension, name in Image.registered_extensions().items():
+        if name not in EXTENSIONS:
+            extensions.setdefault(name, []).append(extension)
+    return [
+        ImageFormat(name, tuple(exts), name in Image.SAVE, Image.MIME.get(name))
+        for name, exts in extensions.items()
+    ]
