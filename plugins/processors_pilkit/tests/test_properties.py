@@ -55,7 +55,13 @@ def no_growth(new, size, upscale):
 
 def fit(size, width, height, upscale):
     ratios = [w / s for w, s in ((width, size[0]), (height, size[1])) if w is not None]
-    return no_growth(scaled(size, min(ratios)), size, upscale)
+    ratio = min(ratios)
+    # pilkit decides on the sides rounded before clamping: one rounded to 0 still shrinks
+    # (there pilkit fails; 1 px here).
+    rounded = (round(size[0] * ratio), round(size[1] * ratio))
+    if not upscale and not (rounded[0] < size[0] and rounded[1] < size[1]):
+        return tuple(size)
+    return scaled(size, ratio)
 
 
 def cover(size, width, height, upscale):
