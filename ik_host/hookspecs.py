@@ -201,7 +201,7 @@ def ik_install_hint(kind: str, name: str) -> str | None:
     """What to install for a component of ``kind`` named ``name`` that nothing provides, or None.
 
     Called by ``ik_host.registry`` while building an unknown-name error (the name as written:
-    a short name or a dotted path). Return the command, such as ``"pip install ik-foo"``, when
+    a short name or a dotted path). Return the command (``pip install ik-foo``, say) when
     this plugin knows which distribution provides that name; None otherwise. The first non-None
     answer wins; with none, the error lists only the names that exist. The host itself knows no
     distribution names, so a plugin with optional extras (the Django app) answers for them.

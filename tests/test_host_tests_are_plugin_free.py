@@ -47,10 +47,12 @@ def test_the_plugins_are_found() -> None:
     assert {"ik_defaults", "ik_processors_pilkit", "imagekit"} <= set(PLUGIN_PACKAGES)
 
 
-@pytest.mark.parametrize("path", sorted(TESTS.glob("*.py")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path",
+    [path for path in sorted(TESTS.glob("*.py")) if path.name not in ALLOWED],
+    ids=lambda path: path.name,
+)
 def test_no_host_test_imports_a_plugin(path: Path) -> None:
-    if path.name in ALLOWED:
-        pytest.skip(ALLOWED[path.name])
     assert forbidden_imports(path.read_text(encoding="utf-8")) == []
 
 
