@@ -12,8 +12,8 @@ from typing import Any
 
 from ik_host.components import get_backend, get_engine, get_namer, get_storage, get_strategy
 from ik_host.errors import CacheFileError, IKError
-from ik_host.state import CacheFileState, StateRecord
-from ik_host.strategies import notify
+from ik_host.state_records import CacheFileState, StateRecord
+from ik_host.strategy_events import notify
 
 logger = logging.getLogger("ik_host.cachefile")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ik_host.config import Config, get_config
 from ik_host.registry import resolve
-from ik_host.strategies import DictStrategy
+from ik_host.strategy_events import DictStrategy
 
 
 @functools.lru_cache(maxsize=256)

@@ -37,7 +37,7 @@ from ik_host.errors import IKError
 from ik_host.paths import source_name
 from ik_host.plugins import get_plugin_manager
 from ik_host.registry import import_path
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 PAYLOAD_VERSION = 1
 

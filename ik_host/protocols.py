@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import IO, Any, Protocol, runtime_checkable
 
 from ik_host.records import Job
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 Size = tuple[int, int]
 
@@ -191,7 +191,7 @@ class KeyedBackend(Protocol):
 
     def get_key(self, file: NamedFile) -> str:
         """The file's state-cache key. Called by the state prefetch (one ``get_many`` for a
-        page of files: ``ik_defaults.backends.prefetch_states``, the Django app's
+        page of files: ``ik_defaults.cached_backends.prefetch_states``, the Django app's
         ``prefetch_cachefile_states``)."""
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,3 +215,16 @@ def module_exports(module: str, kind: str, exported: Mapping[str, str]) -> Calla
         )
 
     return __getattr__
+
+
+def iter_source_groups() -> Iterator[tuple[str, Any]]:
+    """Every ``(generator_id, source_group)`` pair all plugins know of, asked afresh each time."""
+    for answer in get_plugin_manager().hook.ik_source_groups():
+        yield from answer or ()
+
+
+def iter_sources(generator_id: str) -> Iterator[Any]:
+    """Every source file of every group registered for ``generator_id``."""
+    for group_id, group in iter_source_groups():
+        if group_id == generator_id:
+            yield from group.files()

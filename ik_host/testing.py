@@ -31,7 +31,7 @@ from ik_host.errors import SourceImageError
 from ik_host.plugins import IKPluginManager, make_plugin_manager, use_plugin_manager
 from ik_host.records import Backend, Engine, GeneratedImage, Job, Namer, StateCache, Storage
 from ik_host.records import Strategy as StrategyRecord
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from ik_host.config import DEFAULT_LIMITS
 from ik_host.errors import CacheFileError, MissingSource
 from ik_host.records import Job
 from ik_host.specs import ImageSpec
-from ik_host.state import CacheFileState, StateRecord, state_key
+from ik_host.state_records import CacheFileState, StateRecord, state_key
 from ik_host.testing import Fakes, MemoryStorage
 
 SOURCE = "photos/bulldog.jpg"

@@ -16,7 +16,7 @@ from ik_host.components import get_state_cache
 from ik_host.config import Config, get_config
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Namer, StateCache, Storage
-from ik_host.sourcegroups import iter_source_groups, iter_sources
+from ik_host.registry import iter_source_groups, iter_sources
 from ik_host.specs import ImageSpec
 from ik_host.testing import FakeComponents, fake_config, only_plugins
 

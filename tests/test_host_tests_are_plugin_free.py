@@ -67,7 +67,7 @@ def test_each_exception_is_still_needed(name: str) -> None:
     ("text", "found"),
     [
         ("from ik_defaults import FileSystemStorage\n", ["ik_defaults"]),
-        ("import ik_defaults.namers as namers\n", ["ik_defaults"]),
+        ("import ik_defaults.cachefile_namers as namers\n", ["ik_defaults"]),
         ("    from PIL import Image\n", ["PIL"]),
         ("import imagekit\n", ["imagekit"]),
         ("from imagekit.cachefiles import ImageCacheFile\n", ["imagekit"]),

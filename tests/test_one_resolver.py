@@ -23,7 +23,7 @@ IMPORTERS = {"import_module", "import_string", "__import__"}
 ALLOWED = {
     # Each deferring backend class names its own task module (ik_backends_async.celery_tasks,
     # ...), imported so the queue library learns the task; no user input reaches it.
-    "plugins/backends_async/ik_backends_async/backends.py",
+    "plugins/backends_async/ik_backends_async/queue_backends.py",
 }
 
 

@@ -20,7 +20,7 @@ import pytest
 from ik_host import protocols
 from ik_host.cachefile import CacheFile
 from ik_host.specs import ImageSpec
-from ik_host.state import StateRecord
+from ik_host.state_records import StateRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "hooks.md"

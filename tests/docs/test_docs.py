@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ik_backends_async.options import AsyncOptions, setting_name
+from ik_backends_async.queue_options import AsyncOptions, setting_name
 from imagekit.checks import RETIRED_SETTINGS
 from imagekit.conf import DEFAULTS, OPTIONAL
 

@@ -3,7 +3,7 @@ Dramatiq workers, with plain-JSON tasks."""
 
 from __future__ import annotations
 
-from ik_backends_async.backends import (
+from ik_backends_async.queue_backends import (
     RQ,
     Async,
     AsyncBackend,
@@ -12,7 +12,7 @@ from ik_backends_async.backends import (
     EnqueueError,
     MissingQueueLibrary,
 )
-from ik_backends_async.options import AsyncOptions, current_options
+from ik_backends_async.queue_options import AsyncOptions, current_options
 from ik_backends_async.worker import generate_from_payload
 
 __all__ = [

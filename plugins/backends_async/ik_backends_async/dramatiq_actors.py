@@ -14,7 +14,7 @@ from typing import Any
 import dramatiq
 from dramatiq.middleware import Retries
 
-from ik_backends_async.options import AsyncOptions, current_options
+from ik_backends_async.queue_options import AsyncOptions, current_options
 from ik_backends_async.worker import generate_from_payload
 from ik_host.payloads import prepare_worker
 

@@ -14,7 +14,7 @@ from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from ik_backends_async.options import AsyncOptions
+from ik_backends_async.queue_options import AsyncOptions
 from ik_backends_async.worker import generate_from_payload
 
 JOB = "ik_backends_async.rq_jobs.generate"

@@ -24,7 +24,7 @@ from ik_host.payloads import (
     prepare_worker,
     rebuild,
 )
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 logger = logging.getLogger("ik_backends_async.worker")
 

@@ -21,19 +21,19 @@ import pytest
 from django.db import connections
 
 from ik_backends_async import AsyncBackend, EnqueueError
-from ik_backends_async import backends as backends_module
+from ik_backends_async import queue_backends as backends_module
 from ik_backends_async.worker import generate_from_payload
 from ik_host.config import get_config, set_config
 from ik_host.errors import SourceImageError
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from ik_testproject.asyncapp.models import AsyncPhoto
 from ik_testproject.images import image_bytes, image_content
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.payloads import PayloadError, describe
+from imagekit.management.django_sources import PayloadError, describe
 from imagekit.registry import generator_registry
 from tests import services
 
-BACKEND_LOGGER = "ik_defaults.backends"
+BACKEND_LOGGER = "ik_defaults.cached_backends"
 
 
 class StateCache:

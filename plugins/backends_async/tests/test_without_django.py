@@ -110,11 +110,11 @@ def run_without_django(script: str, *args: str, cwd: Path) -> Any:
 def test_every_module_imports_without_django(tmp_path: Path) -> None:
     imported = run_without_django(IMPORT_EVERY_MODULE, cwd=tmp_path)
     assert {
-        "ik_backends_async.backends",
+        "ik_backends_async.queue_backends",
         "ik_backends_async.celery_tasks",
         "ik_backends_async.dramatiq_actors",
-        "ik_backends_async.options",
-        "ik_backends_async.plugin",
+        "ik_backends_async.queue_options",
+        "ik_backends_async.queue_hooks",
         "ik_backends_async.rq_jobs",
         "ik_backends_async.worker",
     } <= set(imported)

@@ -19,7 +19,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.config import DEFAULT_LIMITS, Limits, get_config, set_config
 from ik_host.errors import SourceImageError, SourceTooLarge
 from ik_host.specs import ImageSpec
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from ik_processors_pilkit import ResizeToFill, Transpose
 from ik_processors_pilkit.pillow_io import open_image
 from tests import badinput

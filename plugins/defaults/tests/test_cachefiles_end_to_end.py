@@ -22,7 +22,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.config import Config, get_config, set_config
 from ik_host.errors import CacheFileError, SourceImageError, UnsafePathError
 from ik_host.specs import ImageSpec
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 
 def make_image(size: tuple[int, int] = (64, 48)) -> Image.Image:

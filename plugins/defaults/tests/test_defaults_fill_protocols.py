@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ik_defaults import FileSystemStorage, JustInTime, MemoryStateCache, Simple
-from ik_defaults import namers as default_namers
+from ik_defaults import cachefile_namers as default_namers
 from ik_host import protocols as p
 
 # (make the object, its role, the optional Protocols it fills)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ik_defaults import FileSystemStorage, JustInTime, MemoryStateCache, Simple
-from ik_defaults import namers as default_namers
+from ik_defaults import cachefile_namers as default_namers
 from ik_host.cli import plugin_report
 from ik_host.registry import get_registry
 

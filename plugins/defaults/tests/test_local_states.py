@@ -9,9 +9,9 @@ from types import SimpleNamespace
 from unittest import mock
 
 from ik_defaults import FileSystemStorage, MemoryStateCache, Simple
-from ik_defaults.backends import prefetch_states
+from ik_defaults.cached_backends import prefetch_states
 from ik_defaults.statecache import active_local_states, local_states
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 
 def make(tmp_path: Path) -> tuple[MemoryStateCache, Simple, SimpleNamespace]:

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ik_defaults import FileSystemStorage
-from ik_defaults.namers import hash as hash_namer
-from ik_defaults.namers import source_name_as_path, source_name_dot_hash
+from ik_defaults.cachefile_namers import hash as hash_namer
+from ik_defaults.cachefile_namers import source_name_as_path, source_name_dot_hash
 from ik_host.config import Config, set_config
 from ik_host.errors import IKError
 from ik_host.specs import ImageSpec
-from ik_host.state import state_key
+from ik_host.state_records import state_key
 
 # -- names -----------------------------------------------------------------------------------------
 

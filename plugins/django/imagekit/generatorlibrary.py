@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 
 from ik_host.hashing import exact_key
-from ik_processors_pilkit.base import Anchor
-from ik_processors_pilkit.resize import Thumbnail as ThumbnailProcessor
+from ik_processors_pilkit.pilkit_base import Anchor
+from ik_processors_pilkit.pilkit_resize import Thumbnail as ThumbnailProcessor
 from imagekit.registry import register
 from imagekit.specs import ImageSpec
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.signals import setting_changed
 
 from ik_host.config import reset_config
-from ik_host.strategies import notify
+from ik_host.strategy_events import notify
 from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.conf import WATCHED

@@ -16,7 +16,7 @@ from typing import Any
 from ik_host.registry import describe, listing
 
 # Every (generator_id, group) pair any plugin knows of, through the host's ik_source_groups hook.
-from ik_host.sourcegroups import iter_source_groups
+from ik_host.registry import iter_source_groups
 from imagekit.exceptions import AlreadyRegistered, NotRegistered
 
 

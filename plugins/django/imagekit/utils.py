@@ -13,7 +13,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from ik_host.registry import resolve
-from ik_processors_pilkit.utils import (  # pilkit.utils' public names, as upstream re-exports them
+from ik_processors_pilkit.pilkit_utils import (  # pilkit.utils' public names, re-exported
     DEFAULT_EXTENSIONS,
     PALETTE_TRANSPARENCY_FORMATS,
     RGBA_TRANSPARENCY_FORMATS,

@@ -204,7 +204,7 @@ def test_specs_that_change():
 
 
 @override_settings(
-    IMAGEKIT_DEFAULT_CACHEFILE_BACKEND="ik_testproject.testapp.backends.DoNothingBackend"
+    IMAGEKIT_DEFAULT_CACHEFILE_BACKEND="ik_testproject.testapp.custom_components.DoNothingBackend"
 )
 def test_unmade_files_are_falsy_until_generated():
     Profile().avatar.save("async.jpg", image_content(size=(300, 200)))

@@ -12,7 +12,7 @@ from ik_defaults.statecache import MemoryStateCache
 from ik_host import registry as host_registry
 from ik_host.errors import UnknownComponentError
 from ik_host.registry import resolve
-from imagekit import ik_plugin
+from imagekit import django_hooks
 from imagekit import registry as imagekit_registry
 from imagekit.exceptions import AlreadyRegistered, NotRegistered
 from imagekit.utils import PerThreadCache, get_cache
@@ -52,7 +52,7 @@ def test_a_django_cache_backend_path_gets_djangos_arguments() -> None:
 def test_install_hints_name_this_distributions_extras(
     kind: str, name: str, hint: str | None
 ) -> None:
-    assert ik_plugin.ik_install_hint(kind=kind, name=name) == hint
+    assert django_hooks.ik_install_hint(kind=kind, name=name) == hint
 
 
 def test_the_generator_registry_formats_errors_with_the_hosts_helpers() -> None:

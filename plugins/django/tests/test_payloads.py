@@ -9,14 +9,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image
 
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_bytes, image_content
 from ik_testproject.tagapp.models import GenPhoto
 from ik_testproject.testapp.imagegenerators import Square
 from ik_testproject.testapp.models import SizedProfile
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.payloads import (
+from imagekit.management.django_sources import (
     EXISTED,
     GENERATED,
     CacheFileNameMismatch,

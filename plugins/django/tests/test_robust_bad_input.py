@@ -20,7 +20,7 @@ from PIL import Image, ImageStat
 
 from ik_host.config import DEFAULT_LIMITS, Limits, get_config
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from ik_testproject.tagapp.models import TagPhoto
 from ik_testproject.testapp.models import ProcessedProfile, Profile
 from imagekit.cachefiles import ImageCacheFile

@@ -22,7 +22,7 @@ from django.test import override_settings
 from PIL import Image
 
 from ik_host.components import get_backend
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill

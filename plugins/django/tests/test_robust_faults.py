@@ -20,18 +20,18 @@ from django.test import Client
 from django.urls import path
 from PIL import Image
 
-from ik_defaults.backends import CachedFileBackend
+from ik_defaults.cached_backends import CachedFileBackend
 from ik_host.errors import CacheFileError
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from ik_testproject.tagapp.models import TagPhoto
-from ik_testproject.testapp.backends import RenamingStorage
+from ik_testproject.testapp.custom_components import RenamingStorage
 from imagekit.cachefiles import writes_in_place
 from imagekit.templatetags._generators import cache_file
 from tests import badinput, services
 
 pytestmark = pytest.mark.django_db
 
-BACKEND_LOGGER = "ik_defaults.backends"
+BACKEND_LOGGER = "ik_defaults.cached_backends"
 
 
 def redis_cache(address, prefix):

@@ -10,7 +10,7 @@ from django.core.checks import WARNING, run_checks
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.test import override_settings
 
-import ik_defaults.backends
+import ik_defaults.cached_backends
 import ik_strategy_optimistic
 from ik_host import hookimpl
 from ik_host.components import get_backend, get_strategy
@@ -31,7 +31,7 @@ from imagekit.utils import get_cache, get_storage
 pytestmark = pytest.mark.django_db
 
 
-class RecordingBackend(ik_defaults.backends.Simple):
+class RecordingBackend(ik_defaults.cached_backends.Simple):
     generated = []
 
     def generate(self, file, force=False):
@@ -93,7 +93,7 @@ def test_every_documented_setting_has_its_default():
 def test_the_host_configuration_is_built_from_the_settings():
     config = get_config()
     assert get_backend() is get_backend()  # built once per configuration
-    assert isinstance(get_backend(), ik_defaults.backends.Simple)
+    assert isinstance(get_backend(), ik_defaults.cached_backends.Simple)
     assert config.storage is default_storage
     assert config.state_cache.get("nothing") is None
     with override_settings(
@@ -177,8 +177,8 @@ def test_an_unknown_component_fails_with_the_registry_message():
 
 
 def test_backends_module(without_async_plugin):
-    assert backends.Simple is ik_defaults.backends.Simple
-    assert backends.CachedFileBackend is ik_defaults.backends.CachedFileBackend
+    assert backends.Simple is ik_defaults.cached_backends.Simple
+    assert backends.CachedFileBackend is ik_defaults.cached_backends.CachedFileBackend
     assert backends.get_default_cachefile_backend() is get_backend()
     assert backends.CacheFileState.EXISTS.value == "exists"
     hints = {
@@ -240,7 +240,7 @@ def test_namers_module():
 def test_processors_module_offers_every_registered_processor(register_plugin):
     import imagekit.processors as processors  # noqa: PLC0415  (the module under test, fresh)
 
-    assert processors.ResizeToFill.__module__ == "ik_processors_pilkit.resize"
+    assert processors.ResizeToFill.__module__ == "ik_processors_pilkit.pilkit_resize"
     assert processors.Anchor.CENTER
     assert processors.Side.TOP
     with pytest.raises(AttributeError, match="no installed plugin"):

@@ -6,7 +6,7 @@ Every processor has ``process(img) -> img``; the resizing and cropping ones also
 
 # Gives the processors above django-imagekit's cache-file hashes; imported for that effect.
 from ik_processors_pilkit import _hash_identity  # noqa: F401
-from ik_processors_pilkit.base import (
+from ik_processors_pilkit.pilkit_base import (
     Adjust,
     Anchor,
     Convert,
@@ -17,9 +17,9 @@ from ik_processors_pilkit.base import (
     SetOpacity,
     Transpose,
 )
-from ik_processors_pilkit.crop import Crop, Side, SmartCrop, TrimBorderColor
-from ik_processors_pilkit.overlay import ColorOverlay, ImageOverlay
-from ik_processors_pilkit.resize import (
+from ik_processors_pilkit.pilkit_crop import Crop, Side, SmartCrop, TrimBorderColor
+from ik_processors_pilkit.pilkit_overlay import ColorOverlay, ImageOverlay
+from ik_processors_pilkit.pilkit_resize import (
     AddBorder,
     Resize,
     ResizeCanvas,

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ik_processors_pilkit import base, crop, overlay, resize
+from ik_processors_pilkit import pilkit_base, pilkit_crop, pilkit_overlay, pilkit_resize
 
 ARGUMENTS = "_ik_arguments"
 _EMPTY = inspect.Parameter.empty
@@ -54,7 +54,7 @@ def _resize_canvas(a: dict[str, Any]) -> dict[str, Any]:
     state = {"width": a["width"], "height": a["height"], "color": a["color"] or _TRANSPARENT_WHITE}
     if a["x"] is not None or a["y"] is not None:
         return {**state, "x": a["x"] or 0, "y": a["y"] or 0, "anchor": None}
-    return {**state, "anchor": a["anchor"] or base.Anchor.CENTER, "x": None, "y": None}
+    return {**state, "anchor": a["anchor"] or pilkit_base.Anchor.CENTER, "x": None, "y": None}
 
 
 def _add_border(a: dict[str, Any]) -> dict[str, Any]:
@@ -72,8 +72,13 @@ def _thumbnail(a: dict[str, Any]) -> dict[str, Any]:
         crop_ = a["width"] is not None and a["height"] is not None
         if crop_ and anchor is None:
             anchor = _AUTO
-    return {"width": a["width"], "height": a["height"], "upscale": a["upscale"],
-            "crop": crop_, "anchor": anchor}
+    return {
+        "width": a["width"],
+        "height": a["height"],
+        "upscale": a["upscale"],
+        "crop": crop_,
+        "anchor": anchor,
+    }
 
 
 def _transpose(a: dict[str, Any]) -> dict[str, Any]:
@@ -85,90 +90,148 @@ _Identity = tuple[str, inspect.Signature, Callable[[dict[str, Any]], dict[str, A
 
 # Our class -> (pilkit's dotted class name, pilkit's __init__ signature, its __dict__ from that).
 PILKIT: dict[type, _Identity] = {
-    base.Adjust: (
+    pilkit_base.Adjust: (
         "pilkit.processors.base.Adjust",
-        _signature("color", "brightness", "contrast", "sharpness",
-                   color=1.0, brightness=1.0, contrast=1.0, sharpness=1.0),
+        _signature(
+            "color",
+            "brightness",
+            "contrast",
+            "sharpness",
+            color=1.0,
+            brightness=1.0,
+            contrast=1.0,
+            sharpness=1.0,
+        ),
         _as_given,
     ),
-    base.Reflection: (
+    pilkit_base.Reflection: (
         "pilkit.processors.base.Reflection",
-        _signature("background_color", "size", "opacity",
-                   background_color=_REFLECTION_BACKGROUND, size=0.0, opacity=0.6),
+        _signature(
+            "background_color",
+            "size",
+            "opacity",
+            background_color=_REFLECTION_BACKGROUND,
+            size=0.0,
+            opacity=0.6,
+        ),
         _as_given,
     ),
-    base.Transpose: ("pilkit.processors.base.Transpose", _signature("*args"), _transpose),
-    base.MakeOpaque: (
+    pilkit_base.Transpose: ("pilkit.processors.base.Transpose", _signature("*args"), _transpose),
+    pilkit_base.MakeOpaque: (
         "pilkit.processors.base.MakeOpaque",
         _signature("background_color", background_color=_WHITE),
         _as_given,
     ),
-    base.Convert: ("pilkit.processors.convert.Convert", _signature("mode"), _as_given),
-    base.GaussianBlur: ("pilkit.processors.filter.GaussianBlur", _signature("radius"), _as_given),
-    crop.TrimBorderColor: (
+    pilkit_base.Convert: ("pilkit.processors.convert.Convert", _signature("mode"), _as_given),
+    pilkit_base.GaussianBlur: (
+        "pilkit.processors.filter.GaussianBlur",
+        _signature("radius"),
+        _as_given,
+    ),
+    pilkit_crop.TrimBorderColor: (
         "pilkit.processors.crop.TrimBorderColor",
-        _signature("color", "tolerance", "sides", color=None, tolerance=0.3, sides=crop.Side.ALL),
+        _signature(
+            "color", "tolerance", "sides", color=None, tolerance=0.3, sides=pilkit_crop.Side.ALL
+        ),
         _as_given,
     ),
-    crop.Crop: (
+    pilkit_crop.Crop: (
         "pilkit.processors.crop.Crop",
-        _signature("width", "height", "anchor", "x", "y",
-                   width=None, height=None, anchor=None, x=None, y=None),
+        _signature(
+            "width",
+            "height",
+            "anchor",
+            "x",
+            "y",
+            width=None,
+            height=None,
+            anchor=None,
+            x=None,
+            y=None,
+        ),
         _as_given,
     ),
-    crop.SmartCrop: (
+    pilkit_crop.SmartCrop: (
         "pilkit.processors.crop.SmartCrop",
         _signature("width", "height", width=None, height=None),
         _as_given,
     ),
-    overlay.ColorOverlay: (
+    pilkit_overlay.ColorOverlay: (
         "pilkit.processors.overlay.ColorOverlay",
         _signature("color", "overlay_opacity", overlay_opacity=0.5),
         _as_given,
     ),
-    resize.Resize: (
+    pilkit_resize.Resize: (
         "pilkit.processors.resize.Resize",
         _signature("width", "height", "upscale", upscale=True),
         _as_given,
     ),
-    resize.ResizeToCover: (
+    pilkit_resize.ResizeToCover: (
         "pilkit.processors.resize.ResizeToCover",
         _signature("width", "height", "upscale", upscale=True),
         _as_given,
     ),
-    resize.ResizeToFill: (
+    pilkit_resize.ResizeToFill: (
         "pilkit.processors.resize.ResizeToFill",
-        _signature("width", "height", "anchor", "upscale",
-                   width=None, height=None, anchor=None, upscale=True),
+        _signature(
+            "width",
+            "height",
+            "anchor",
+            "upscale",
+            width=None,
+            height=None,
+            anchor=None,
+            upscale=True,
+        ),
         _as_given,
     ),
-    resize.SmartResize: (
+    pilkit_resize.SmartResize: (
         "pilkit.processors.resize.SmartResize",
         _signature("width", "height", "upscale", upscale=True),
         _as_given,
     ),
-    resize.ResizeCanvas: (
+    pilkit_resize.ResizeCanvas: (
         "pilkit.processors.resize.ResizeCanvas",
-        _signature("width", "height", "color", "anchor", "x", "y",
-                   color=None, anchor=None, x=None, y=None),
+        _signature(
+            "width", "height", "color", "anchor", "x", "y", color=None, anchor=None, x=None, y=None
+        ),
         _resize_canvas,
     ),
-    resize.AddBorder: (
+    pilkit_resize.AddBorder: (
         "pilkit.processors.resize.AddBorder",
         _signature("thickness", "color", color=None),
         _add_border,
     ),
-    resize.ResizeToFit: (
+    pilkit_resize.ResizeToFit: (
         "pilkit.processors.resize.ResizeToFit",
-        _signature("width", "height", "upscale", "mat_color", "anchor",
-                   width=None, height=None, upscale=True, mat_color=None,
-                   anchor=base.Anchor.CENTER),
+        _signature(
+            "width",
+            "height",
+            "upscale",
+            "mat_color",
+            "anchor",
+            width=None,
+            height=None,
+            upscale=True,
+            mat_color=None,
+            anchor=pilkit_base.Anchor.CENTER,
+        ),
         _as_given,
     ),
-    resize.Thumbnail: (
+    pilkit_resize.Thumbnail: (
         "pilkit.processors.resize.Thumbnail",
-        _signature("width", "height", "anchor", "crop", "upscale",
-                   width=None, height=None, anchor=None, crop=None, upscale=None),
+        _signature(
+            "width",
+            "height",
+            "anchor",
+            "crop",
+            "upscale",
+            width=None,
+            height=None,
+            anchor=None,
+            crop=None,
+            upscale=None,
+        ),
         _thumbnail,
     ),
 }
@@ -219,7 +282,11 @@ def hash_state(obj: Any) -> tuple[str | type, dict[str, Any]]:
 def pipeline_hash_state(obj: list[Any]) -> tuple[str | type, dict[str, Any], list[Any]]:
     """A ``ProcessorPipeline`` as pickle writes pilkit's: a list subclass holding its items."""
     cls = type(obj)
-    return (PIPELINE_NAME if cls is base.ProcessorPipeline else cls), dict(vars(obj)), list(obj)
+    return (
+        (PIPELINE_NAME if cls is pilkit_base.ProcessorPipeline else cls),
+        dict(vars(obj)),
+        list(obj),
+    )
 
 
 def _remembering(init: Callable[..., None]) -> Callable[..., None]:
@@ -243,7 +310,7 @@ def install() -> None:
             wrapped._ik_remembers = True  # type: ignore[attr-defined]
             cls.__init__ = wrapped  # type: ignore[misc]
         cls.__ik_hash_state__ = hash_state  # type: ignore[attr-defined]
-    base.ProcessorPipeline.__ik_hash_state__ = pipeline_hash_state  # type: ignore[attr-defined]
+    pilkit_base.ProcessorPipeline.__ik_hash_state__ = pipeline_hash_state  # type: ignore[attr-defined]
 
 
 install()

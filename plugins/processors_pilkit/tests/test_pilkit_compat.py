@@ -10,9 +10,9 @@ from unittest import mock
 import pytest
 from PIL import Image
 
-from ik_processors_pilkit import resize as resize_module
-from ik_processors_pilkit.resize import Thumbnail
-from ik_processors_pilkit.utils import (
+from ik_processors_pilkit import pilkit_resize as resize_module
+from ik_processors_pilkit.pilkit_resize import Thumbnail
+from ik_processors_pilkit.pilkit_utils import (
     FileWrapper,
     extension_to_mimetype,
     prepare_image,

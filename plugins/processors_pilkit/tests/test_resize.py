@@ -17,9 +17,9 @@ from ik_processors_pilkit import (
     SmartResize,
     Thumbnail,
 )
-from ik_processors_pilkit import resize as resize_module
+from ik_processors_pilkit import pilkit_resize as resize_module
 from ik_processors_pilkit._modes import resample
-from ik_processors_pilkit.resize import BOX_BELOW, BOX_MODES
+from ik_processors_pilkit.pilkit_resize import BOX_BELOW, BOX_MODES
 
 
 def rgb(size: tuple[int, int]) -> Image.Image:

@@ -150,7 +150,7 @@ def _resample(size: Size, target: Size) -> list[Step]:
 
 
 def _on_canvas(box: Box, size: Size, color: Any = None) -> tuple[list[Step], Size]:
-    """``box`` of a ``size`` image on an RGBA canvas (``ik_processors_pilkit.crop.on_canvas``)."""
+    """``box`` of a ``size`` image on an RGBA canvas (as ``pilkit_crop.on_canvas``)."""
     x, y = -box[0], -box[1]
     out = (box[2] - box[0], box[3] - box[1])
     if x >= out[0] or y >= out[1] or x + size[0] <= 0 or y + size[1] <= 0:

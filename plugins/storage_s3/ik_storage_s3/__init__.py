@@ -1,6 +1,6 @@
 """An S3 storage for ik_host cache files, registered as ``s3``."""
 
-from ik_storage_s3.errors import (
+from ik_storage_s3.s3_errors import (
     S3AccessDenied,
     S3BucketMissing,
     S3ConfigurationError,
@@ -8,7 +8,7 @@ from ik_storage_s3.errors import (
     S3FileNotFound,
     S3StorageError,
 )
-from ik_storage_s3.storage import S3File, S3Storage
+from ik_storage_s3.s3_storage import S3File, S3Storage
 
 __all__ = [
     "S3AccessDenied",

@@ -6,6 +6,6 @@ Settings may name them by these dotted paths (``IMAGEKIT_SPEC_CACHEFILE_NAMER =
 
 from __future__ import annotations
 
-from ik_defaults.namers import hash, source_name_as_path, source_name_dot_hash
+from ik_defaults.cachefile_namers import hash, source_name_as_path, source_name_dot_hash
 
 __all__ = ["hash", "source_name_as_path", "source_name_dot_hash"]

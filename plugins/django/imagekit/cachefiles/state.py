@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
-from ik_defaults.backends import prefetch_states
+from ik_defaults.cached_backends import prefetch_states
 from ik_defaults.statecache import active_local_states, local_states
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 
 @contextmanager

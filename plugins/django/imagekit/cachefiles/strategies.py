@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ik_defaults.strategies import JustInTime
+from ik_defaults.justintime import JustInTime
 from ik_host.components import get_strategy
 from ik_host.registry import module_exports
-from ik_host.strategies import EVENTS, DictStrategy, notify
+from ik_host.strategy_events import EVENTS, DictStrategy, notify
 
 
 def load_strategy(strategy: Any = None) -> Any:

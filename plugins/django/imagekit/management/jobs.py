@@ -4,9 +4,9 @@ Worker processes are forked from the command once Django is set up, so each star
 per-process or per-file setup), unless a library in use here cannot survive a fork
 (``ik_host.forking``, libvips for one): then they are fresh interpreters that set Django up
 from ``DJANGO_SETTINGS_MODULE``. Either way they are sent payloads
-(``imagekit.management.payloads``), never pickled files: each chunk of work reads its model rows
-with one query per model, keeps each source open across the specs that use it, and generates
-through the cache files' backends.
+(``imagekit.management.django_sources``), never pickled files: each chunk of work reads its
+model rows with one query per model, keeps each source open across the specs that use it, and
+generates through the cache files' backends.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ik_host.forking import fork_unsafe
 from ik_host.paths import source_key, source_name
 from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.payloads import (
+from imagekit.management.django_sources import (
     PAYLOAD_VERSION,
     PayloadError,
     Rebuilder,

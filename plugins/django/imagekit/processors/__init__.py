@@ -8,7 +8,7 @@ plugin registers is found in the host's processor registry on first use, so
 from __future__ import annotations
 
 from ik_host.registry import module_exports
-from ik_processors_pilkit.base import (
+from ik_processors_pilkit.pilkit_base import (
     Adjust,
     Anchor,
     Convert,
@@ -19,9 +19,9 @@ from ik_processors_pilkit.base import (
     SetOpacity,
     Transpose,
 )
-from ik_processors_pilkit.crop import Crop, Side, SmartCrop, TrimBorderColor
-from ik_processors_pilkit.overlay import ColorOverlay, ImageOverlay
-from ik_processors_pilkit.resize import (
+from ik_processors_pilkit.pilkit_crop import Crop, Side, SmartCrop, TrimBorderColor
+from ik_processors_pilkit.pilkit_overlay import ColorOverlay, ImageOverlay
+from ik_processors_pilkit.pilkit_resize import (
     AddBorder,
     Resize,
     ResizeCanvas,

@@ -1,15 +1,15 @@
 """``imagekit.processors.crop``: pilkit's cropping processors, from ``ik-processors-pilkit``.
 
-This module is that plugin's ``ik_processors_pilkit.crop`` itself, not a copy of its names, as
-``pilkit.processors.crop`` is the module pilkit's classes live in: patching a name here (as
-pilkit's and users' tests patch ``SmartResize``) changes what the module's own code (such as
-``Thumbnail``) uses.
+This module is that plugin's ``ik_processors_pilkit.pilkit_crop`` itself, not a copy of its
+names, as ``pilkit.processors.crop`` is the module pilkit's classes live in: patching a name
+here (as pilkit's and users' tests patch ``SmartResize``) changes what the module's own code
+(such as ``Thumbnail``) uses.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ik_processors_pilkit import crop
+from ik_processors_pilkit import pilkit_crop
 
-sys.modules[__name__] = crop
+sys.modules[__name__] = pilkit_crop

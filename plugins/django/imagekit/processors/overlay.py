@@ -1,15 +1,15 @@
 """``imagekit.processors.overlay``: pilkit's overlay processors, from ``ik-processors-pilkit``.
 
-This module is that plugin's ``ik_processors_pilkit.overlay`` itself, not a copy of its names, as
-``pilkit.processors.overlay`` is the module pilkit's classes live in: patching a name here (as
-pilkit's and users' tests patch ``SmartResize``) changes what the module's own code (such as
-``Thumbnail``) uses.
+This module is that plugin's ``ik_processors_pilkit.pilkit_overlay`` itself, not a copy of its
+names, as ``pilkit.processors.overlay`` is the module pilkit's classes live in: patching a name
+here (as pilkit's and users' tests patch ``SmartResize``) changes what the module's own code
+(such as ``Thumbnail``) uses.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ik_processors_pilkit import overlay
+from ik_processors_pilkit import pilkit_overlay
 
-sys.modules[__name__] = overlay
+sys.modules[__name__] = pilkit_overlay

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ik_processors_pilkit.utils import (
+from ik_processors_pilkit.pilkit_utils import (
     UnknownExtension,
     UnknownFormat,
     extension_to_format,

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ik_host.components import get_backend
 from ik_host.config import usable_cores
 from ik_host.forking import fork_unsafe
+from imagekit.management.django_sources import EXISTED, GENERATED, cachefile_exists
 from imagekit.management.idpatterns import match_ids
 from imagekit.management.jobs import (
     FAILED,
@@ -40,7 +41,6 @@ from imagekit.management.jobs import (
     start_method,
     why_not_parallel,
 )
-from imagekit.management.payloads import EXISTED, GENERATED, cachefile_exists
 from imagekit.management.progress import make_progress
 from imagekit.registry import generator_registry, iter_source_groups
 

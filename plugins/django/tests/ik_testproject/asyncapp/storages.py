@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 
-from ik_defaults.storage import FileSystemStorage
+from ik_defaults.filesystem_storage import FileSystemStorage
 
 ARM = ".slow-save"
 STARTED = ".slow-save-started"

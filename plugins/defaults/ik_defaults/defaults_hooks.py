@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ik_defaults import backends, namers, statecache, storage, strategies
+from ik_defaults import (
+    cached_backends,
+    cachefile_namers,
+    filesystem_storage,
+    justintime,
+    statecache,
+)
 from ik_host import hookimpl
 from ik_host.records import Backend, Namer, StateCache, Storage, Strategy
 
@@ -14,7 +20,7 @@ def ik_register_strategies() -> list[Strategy]:
     return [
         Strategy(
             "just_in_time",
-            strategies.JustInTime,
+            justintime.JustInTime,
             aliases=(f"{_IK}.strategies.JustInTime",),
             description="generate on first access to the file's existence or content",
         )
@@ -26,7 +32,7 @@ def ik_register_backends() -> list[Backend]:
     return [
         Backend(
             "simple",
-            backends.Simple,
+            cached_backends.Simple,
             aliases=(f"{_IK}.backends.Simple",),
             description="generate synchronously, remembering states in the state cache",
         )
@@ -36,14 +42,18 @@ def ik_register_backends() -> list[Backend]:
 @hookimpl
 def ik_register_namers() -> list[Namer]:
     return [
-        Namer(name, getattr(namers, name), aliases=(f"{_IK}.namers.{name}",))
+        Namer(name, getattr(cachefile_namers, name), aliases=(f"{_IK}.namers.{name}",))
         for name in ("hash", "source_name_as_path", "source_name_dot_hash")
     ]
 
 
 @hookimpl
 def ik_register_storages() -> list[Storage]:
-    return [Storage("filesystem", storage.FileSystemStorage, description="local files, atomic")]
+    return [
+        Storage(
+            "filesystem", filesystem_storage.FileSystemStorage, description="local files, atomic"
+        )
+    ]
 
 
 @hookimpl

@@ -25,10 +25,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ik_host.config import get_config
 from ik_host.errors import UnsafePathError
 from ik_host.paths import join_inside, safe_relative_name
-from ik_storage_s3.errors import S3ConfigurationError, s3_error
-from ik_storage_s3.options import S3Options, resolve_options
+from ik_storage_s3.s3_errors import S3ConfigurationError, s3_error
+from ik_storage_s3.s3_options import S3Options, resolve_options
+from ik_storage_s3.s3_urls import plain_base_url, quote_key, signed_url, uses_path_style
 from ik_storage_s3.uploads import content_type_for, readable
-from ik_storage_s3.urls import plain_base_url, quote_key, signed_url, uses_path_style
 
 # Short connect timeout: an unreachable store should fail a page quickly, not after botocore's
 # default 60 seconds per attempt. Retries stay boto3's (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
@@ -78,7 +78,7 @@ class S3Storage:
     """Cache files as objects under ``prefix`` in ``bucket_name``.
 
     Every argument left as ``None`` falls back to ``Config.extra["s3"]`` and then to an
-    ``IK_S3_*`` environment variable (see ``ik_storage_s3.options``), because the host creates
+    ``IK_S3_*`` environment variable (see ``ik_storage_s3.s3_options``), because the host creates
     registered storages with no arguments. Credentials come only from boto3's usual chain.
     ``client`` is a ready boto3 S3 client to use instead of making one; ``client_config`` a
     ``botocore.config.Config`` merged over this storage's defaults.

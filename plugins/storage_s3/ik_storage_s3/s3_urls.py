@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from ik_storage_s3.options import BOTO_ENDPOINT_VARIABLES, S3Options
+from ik_storage_s3.s3_options import BOTO_ENDPOINT_VARIABLES, S3Options
 
 
 def _aws_host(region: str | None) -> str:

@@ -3,7 +3,7 @@ always offered for them.
 
 The payload protocol (describe a cache file as plain JSON, rebuild it in another process) is the
 host's, so a worker without Django can use it. This module teaches it Django's sources, through
-the hooks this app answers (``imagekit.ik_plugin``):
+the hooks this app answers (``imagekit.django_hooks``):
 
 - a model's file field, ``{"model", "pk", "field", "name"}``: the row is read again, so specs
   that look at their model (``get_field_info``) see it;
@@ -42,7 +42,7 @@ from ik_host.payloads import (
 )
 from ik_host.registry import import_path
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.hostconfig import settings_available
+from imagekit.settings_config import settings_available
 
 # -- describing ----------------------------------------------------------------------------------
 

@@ -13,14 +13,14 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from ik_processors_pilkit._geometry import Size, anchor_offset
 from ik_processors_pilkit._modes import carry_icc
-from ik_processors_pilkit.base import (
+from ik_processors_pilkit.colors import TRANSPARENT_WHITE, ColorLike, parse_color
+from ik_processors_pilkit.pilkit_base import (
     Anchor,
     AnchorLike,
     check_dimension,
     check_fraction,
     normalize_anchor,
 )
-from ik_processors_pilkit.colors import TRANSPARENT_WHITE, ColorLike, parse_color
 from ik_processors_pilkit.pillow_engine import OTHER
 
 Box = tuple[int, int, int, int]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ik_storage_s3.errors import S3ConfigurationError
+from ik_storage_s3.s3_errors import S3ConfigurationError
 
 ENV_PREFIX = "IK_S3_"
 # Environment variable names that differ from ``IK_S3_`` + the option's name in capitals.

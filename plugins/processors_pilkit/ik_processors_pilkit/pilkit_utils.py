@@ -22,7 +22,7 @@ from ik_host.formats import (
     normalize_format,
     suggest_extension,
 )
-from ik_processors_pilkit.base import ProcessorPipeline
+from ik_processors_pilkit.pilkit_base import ProcessorPipeline
 from ik_processors_pilkit.pillow_io import autoconvert_for, image_to_bytes, open_image, save_image
 
 # Formats that keep a full alpha channel, and formats that keep one transparent palette index.

@@ -21,7 +21,7 @@ from django.core.files.storage import storages
 from ik_host import hookimpl
 from ik_host.config import Config
 from ik_host.records import normalize_name
-from imagekit import hostconfig, registry, utils
+from imagekit import registry, settings_config, utils
 
 # Components that ik-django's extras (or its own dependencies) install, by (kind, short name).
 _EXTRA = "pip install 'ik-django[{}]'"
@@ -41,9 +41,9 @@ _INSTALL_HINTS: dict[tuple[str, str], str] = {
 
 @hookimpl
 def ik_config() -> Config | None:
-    if not hostconfig.settings_available():
+    if not settings_config.settings_available():
         return None  # not in a Django project: let the defaults answer
-    return hostconfig.build_config()
+    return settings_config.build_config()
 
 
 @hookimpl
@@ -61,25 +61,25 @@ def ik_generators() -> list[tuple[str, Any]]:
 
 @hookimpl
 def ik_describe_source(source: Any) -> dict[str, Any] | None:
-    from imagekit.management.payloads import django_reference  # noqa: PLC0415  (see above)
+    from imagekit.management.django_sources import django_reference  # noqa: PLC0415  (see above)
 
     return django_reference(source)
 
 
 @hookimpl
 def ik_open_source(ref: dict[str, Any]) -> Any | None:
-    from imagekit.management import payloads  # noqa: PLC0415  (see above)
+    from imagekit.management import django_sources  # noqa: PLC0415  (see above)
 
-    if not payloads.is_django_reference(ref) or not hostconfig.settings_available():
+    if not django_sources.is_django_reference(ref) or not settings_config.settings_available():
         return None  # a local file (the host's), or no project to read it from
-    return payloads.Rebuilder().source(ref)
+    return django_sources.Rebuilder().source(ref)
 
 
 @hookimpl
 def ik_cachefile_for_payload(generator: Any, force: bool) -> Any | None:
-    if not hostconfig.settings_available():
+    if not settings_config.settings_available():
         return None
-    from imagekit.management.payloads import cachefile_for_payload  # noqa: PLC0415
+    from imagekit.management.django_sources import cachefile_for_payload  # noqa: PLC0415
 
     return cachefile_for_payload(generator, force)
 
@@ -88,13 +88,13 @@ def ik_cachefile_for_payload(generator: Any, force: bool) -> Any | None:
 def ik_prepare_worker() -> None:
     # A plain ``rq worker`` or ``dramatiq`` process has settings (DJANGO_SETTINGS_MODULE) but
     # no loaded apps; ``celery -A proj worker`` and the manage.py commands have set Django up.
-    if not apps.ready and hostconfig.settings_available():
+    if not apps.ready and settings_config.settings_available():
         django.setup()
 
 
 @hookimpl
 def ik_resolve_alias(kind: str, name: str) -> Any | None:
-    if kind not in ("storage", "state_cache") or not hostconfig.settings_available():
+    if kind not in ("storage", "state_cache") or not settings_config.settings_available():
         return None
     if kind == "storage":
         return storages[name] if name in storages.backends else None

@@ -29,12 +29,12 @@ import warnings
 from types import ModuleType
 from typing import Any, ClassVar
 
-from ik_backends_async.options import AsyncOptions, current_options
-from ik_defaults.backends import CachedFileBackend
+from ik_backends_async.queue_options import AsyncOptions, current_options
+from ik_defaults.cached_backends import CachedFileBackend
 from ik_host.config import get_config
 from ik_host.errors import CacheFileError, IKError
 from ik_host.payloads import PayloadError, describe
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 
 SCHEDULE_SUFFIX = ":scheduled"
 # How many files one process remembers having scheduled while the state cache is down.
@@ -53,7 +53,7 @@ class AsyncBackend(CachedFileBackend):
     """Schedules missing files on a queue; workers generate them. Subclasses say which queue.
 
     ``queue``, ``schedule_timeout``, ``retry_after`` and ``lock_timeout`` override the options
-    (see ``ik_backends_async.options``); the other arguments are ``CachedFileBackend``'s.
+    (see ``ik_backends_async.queue_options``); the other arguments are ``CachedFileBackend``'s.
     """
 
     name: ClassVar[str] = ""  # the registered short name

@@ -17,7 +17,7 @@ from ik_host.hashing import canonical_pickle, spec_hash
 from ik_host.plugins import make_plugin_manager, use_plugin_manager
 from ik_host.records import Processor
 from ik_host.registry import get_registry
-from ik_processors_pilkit import pillow_io, plugin, utils
+from ik_processors_pilkit import pilkit_hooks, pilkit_utils, pillow_io
 from ik_processors_pilkit.pillow_engine import PillowEngine
 
 EXAMPLES = {
@@ -46,7 +46,7 @@ EXAMPLES = {
 
 
 def test_hook_registers_every_processor_with_pilkit_alias():
-    records = plugin.ik_register_processors()
+    records = pilkit_hooks.ik_register_processors()
     assert all(isinstance(record, Processor) for record in records)
     names = [record.name for record in records]
     assert sorted(names) == sorted(EXAMPLES)
@@ -151,28 +151,31 @@ def test_package_exports():
 
 def test_utils_reexports_the_host_implementation():
     for name in ("open_image", "save_image", "image_to_bytes"):
-        assert getattr(utils, name) is getattr(pillow_io, name)
+        assert getattr(pilkit_utils, name) is getattr(pillow_io, name)
     for name in (
         "format_to_extension",
         "extension_to_format",
         "format_to_mimetype",
         "suggest_extension",
     ):
-        assert getattr(utils, name) is getattr(ik_host.formats, name)
-    assert utils.UnknownFormat is UnknownFormat and utils.UnknownExtension is UnknownExtension
-    assert utils.format_to_extension("JPEG") == ".jpg"
-    assert utils.extension_to_format(".png") == "PNG"
+        assert getattr(pilkit_utils, name) is getattr(ik_host.formats, name)
+    assert (
+        pilkit_utils.UnknownFormat is UnknownFormat
+        and pilkit_utils.UnknownExtension is UnknownExtension
+    )
+    assert pilkit_utils.format_to_extension("JPEG") == ".jpg"
+    assert pilkit_utils.extension_to_format(".png") == "PNG"
     with pytest.raises(UnknownExtension):
-        utils.extension_to_format(".nope")
+        pilkit_utils.extension_to_format(".nope")
 
 
 def test_img_to_fobj_takes_pilkit_arguments():
     img = Image.new("RGBA", (8, 8), (255, 0, 0, 128))
-    png = utils.img_to_fobj(img, "PNG")
+    png = pilkit_utils.img_to_fobj(img, "PNG")
     assert isinstance(png, io.BytesIO) and png.tell() == 0
     assert Image.open(png).mode == "RGBA"
-    small = utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", quality=5).getvalue()
-    large = utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", True, quality=95)
+    small = pilkit_utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", quality=5).getvalue()
+    large = pilkit_utils.img_to_fobj(Image.effect_noise((64, 64), 50), "JPEG", True, quality=95)
     assert len(small) < len(large.getvalue())
 
 

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from ik_host.errors import MissingSource
-from ik_host.state import CacheFileState, StateRecord
+from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_content
-from ik_testproject.testapp.backends import RenamingStorage
+from ik_testproject.testapp.custom_components import RenamingStorage
 from ik_testproject.testapp.models import Profile
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile, LazyImageCacheFile

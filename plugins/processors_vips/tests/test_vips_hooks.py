@@ -9,11 +9,11 @@ from ik_host.cli import plugin_report
 from ik_host.components import get_engine
 from ik_host.plugins import make_plugin_manager, use_plugin_manager
 from ik_host.registry import get_registry
-from ik_processors_vips import VipsEngine, plugin
+from ik_processors_vips import VipsEngine, vips_hooks
 
 
 def test_hook_registers_the_vips_engine() -> None:
-    [record] = plugin.ik_register_engines()
+    [record] = vips_hooks.ik_register_engines()
     assert record.name == "vips" and record.obj is VipsEngine and record.kind == "engine"
 
 

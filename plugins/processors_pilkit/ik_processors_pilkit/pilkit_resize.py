@@ -30,14 +30,14 @@ from ik_processors_pilkit._geometry import (
     smallest_source,
 )
 from ik_processors_pilkit._modes import carry_icc, resample
-from ik_processors_pilkit.base import (
+from ik_processors_pilkit.colors import ColorLike, parse_color
+from ik_processors_pilkit.pilkit_base import (
     Anchor,
     AnchorLike,
     check_dimension,
     normalize_anchor,
 )
-from ik_processors_pilkit.colors import ColorLike, parse_color
-from ik_processors_pilkit.crop import Crop, SmartCrop, on_canvas
+from ik_processors_pilkit.pilkit_crop import Crop, SmartCrop, on_canvas
 from ik_processors_pilkit.pillow_engine import OTHER, RESCALE, source_box, source_extent
 
 

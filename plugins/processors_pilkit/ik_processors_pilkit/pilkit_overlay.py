@@ -13,13 +13,13 @@ from PIL import Image
 
 from ik_processors_pilkit._geometry import Size, anchor_offset
 from ik_processors_pilkit._modes import carry_icc, colour_work
-from ik_processors_pilkit.base import (
+from ik_processors_pilkit.colors import ColorLike, parse_color
+from ik_processors_pilkit.pilkit_base import (
     Anchor,
     AnchorLike,
     check_fraction,
     normalize_anchor,
 )
-from ik_processors_pilkit.colors import ColorLike, parse_color
 from ik_processors_pilkit.pillow_engine import NEUTRAL, OTHER
 from ik_processors_pilkit.pillow_io import image_to_bytes, open_image
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ik_host import hookimpl
 from ik_host.records import Storage
-from ik_storage_s3.storage import S3Storage
+from ik_storage_s3.s3_storage import S3Storage
 
 
 @hookimpl
@@ -13,7 +13,7 @@ def ik_register_storages() -> list[Storage]:
         Storage(
             "s3",
             S3Storage,
-            aliases=("ik_storage_s3.S3Storage", "ik_storage_s3.storage.S3Storage"),
+            aliases=("ik_storage_s3.S3Storage", "ik_storage_s3.s3_storage.S3Storage"),
             description="S3 or S3-compatible bucket; URLs without requests",
         )
     ]

@@ -15,7 +15,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.config import Config, set_config
 from ik_host.registry import get_registry
 from ik_host.specs import ImageSpec
-from ik_host.state import CacheFileState
+from ik_host.state_records import CacheFileState
 from ik_processors_pilkit import ResizeToFill
 from ik_storage_s3 import S3Storage
 

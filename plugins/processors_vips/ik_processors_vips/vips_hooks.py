@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ik_host import hookimpl
 from ik_host.records import Engine
-from ik_processors_vips.engine import VipsEngine
+from ik_processors_vips.vips_engine import VipsEngine
 
 
 @hookimpl

@@ -28,12 +28,12 @@ from typing import Any
 from ik_defaults.statecache import active_local_states
 from ik_host.components import get_state_cache
 from ik_host.config import get_config
-from ik_host.state import CacheFileState, StateRecord, state_key
+from ik_host.state_records import CacheFileState, StateRecord, state_key
 
 _UNSET: Any = object()
 LOCK_POLL_SECONDS = 0.05
 
-logger = logging.getLogger("ik_defaults.backends")
+logger = logging.getLogger("ik_defaults.cached_backends")
 
 
 class CachedFileBackend:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ik_backends_async.backends import RQ, Async, Celery, Dramatiq
+from ik_backends_async.queue_backends import RQ, Async, Celery, Dramatiq
 from ik_host import hookimpl
 from ik_host.records import Backend
 
