@@ -1,132 +1,85 @@
 """Image formats by name: their file extensions and MIME types, without an image library.
 
 Namers, storages and the Django layer need to turn ``"jpg"`` into ``"JPEG"`` and ``"JPEG"``
-into ``.jpg`` and ``image/jpeg`` whatever engine is configured, so the host keeps the table.
-It is Pillow's own table (the formats it reads and writes, the extensions it registers), written
-out; a test in the Pillow engine's distribution checks that the two still agree.
+into ``.jpg`` and ``image/jpeg`` whatever engine is configured. The formats are the engines'
+answers to the ``ik_image_formats`` hook (the Pillow engine answers with Pillow's registry),
+gathered once per plugin manager state, as the registries are.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import NamedTuple
 
 from ik_host.errors import UnknownExtension, UnknownFormat
-from ik_host.plugins import get_plugin_manager
+from ik_host.plugins import IKPluginManager, get_plugin_manager
 
 
 class ImageFormat(NamedTuple):
-    """A format an engine knows beyond the table below (the ``ik_image_formats`` hook)."""
+    """A format an engine reads or writes (the ``ik_image_formats`` hook)."""
 
     name: str
     extensions: tuple[str, ...]
     writable: bool
     mimetype: str | None = None
 
-# Every extension a format is known by, the one to write first.
-EXTENSIONS: dict[str, tuple[str, ...]] = {
-    name: tuple(extensions.split())
-    for name, extensions in {
-        "AVIF": ".avif .avifs",
-        "BLP": ".blp",
-        "BMP": ".bmp",
-        "BUFR": ".bufr",
-        "CUR": ".cur",
-        "DCX": ".dcx",
-        "DDS": ".dds",
-        "DIB": ".dib",
-        "EPS": ".ps .eps",
-        "FITS": ".fit .fits",
-        "FLI": ".fli .flc",
-        "FTEX": ".ftc .ftu",
-        "GBR": ".gbr",
-        "GIF": ".gif",
-        "GRIB": ".grib",
-        "HDF5": ".h5 .hdf",
-        "ICNS": ".icns",
-        "ICO": ".ico",
-        "IM": ".im",
-        "IPTC": ".iim",
-        "JPEG": ".jpg .jfif .jpe .jpeg",
-        "JPEG2000": ".jp2 .j2k .jpc .jpf .jpx .j2c",
-        "MPEG": ".mpg .mpeg",
-        "MPO": ".mpo",
-        "MSP": ".msp",
-        "PALM": ".palm",
-        "PCD": ".pcd",
-        "PCX": ".pcx",
-        "PDF": ".pdf",
-        "PIXAR": ".pxr",
-        "PNG": ".png .apng",
-        "PPM": ".pbm .pgm .ppm .pnm .pfm",
-        "PSD": ".psd",
-        "QOI": ".qoi",
-        "SGI": ".bw .rgb .rgba .sgi",
-        "SUN": ".ras",
-        "TGA": ".tga .icb .vda .vst",
-        "TIFF": ".tif .tiff",
-        "WEBP": ".webp",
-        "WMF": ".wmf .emf",
-        "XBM": ".xbm",
-        "XPM": ".xpm",
-    }.items()
-}
 
-# The formats an image can be saved in; the others are only read.
-WRITABLE = frozenset(
-    "AVIF BLP BMP BUFR DDS DIB EPS GIF GRIB HDF5 ICNS ICO IM JPEG JPEG2000 MPO MSP PALM PCX PDF "
-    "PNG PPM QOI SGI SPIDER TGA TIFF WEBP WMF XBM".split()
-)
-
-MIMETYPES = {
-    "AVIF": "image/avif",
-    "BMP": "image/bmp",
-    "DIB": "image/bmp",
-    "EPS": "application/postscript",
-    "GIF": "image/gif",
-    "ICNS": "image/icns",
-    "ICO": "image/x-icon",
-    "JPEG": "image/jpeg",
-    "JPEG2000": "image/jp2",
-    "MPEG": "video/mpeg",
-    "MPO": "image/mpo",
-    "PALM": "image/palm",
-    "PCX": "image/x-pcx",
-    "PDF": "application/pdf",
-    "PNG": "image/png",
-    "PPM": "image/x-portable-anymap",
-    "PSD": "image/vnd.adobe.photoshop",
-    "SGI": "image/sgi",
-    "TGA": "image/x-tga",
-    "TIFF": "image/tiff",
-    "WEBP": "image/webp",
-    "XBM": "image/xbm",
-    "XPM": "image/xpm",
-}
-
-_FORMAT_OF_EXTENSION = {ext: name for name, exts in EXTENSIONS.items() for ext in exts}
-_FORMAT_ALIASES = {"JPG": "JPEG", "TIF": "TIFF"}
+_ALIASES = {"JPG": "JPEG", "TIF": "TIFF"}
 
 
-def plugin_formats() -> dict[str, ImageFormat]:
-    """The formats plugins add (HEIF through pillow-heif, say), asked afresh on each call: only
-    a name or an extension missing from the table above gets here."""
-    found: dict[str, ImageFormat] = {}
-    for answer in get_plugin_manager().hook.ik_image_formats():
-        for image_format in answer or ():
-            found.setdefault(image_format.name.upper(), image_format)
-    return found
+class _Table:
+    """Every format the plugins know, by upper-case name and by lower-case extension."""
+
+    def __init__(self, pm: IKPluginManager) -> None:
+        self._ask = pm.hook.ik_image_formats
+        self.refresh()
+
+    def refresh(self) -> None:
+        by_name: dict[str, ImageFormat] = {}
+        for answer in self._ask():
+            for found in answer or ():
+                name = found.name.upper()
+                extensions = tuple(extension.lower() for extension in found.extensions)
+                by_name.setdefault(name, found._replace(name=name, extensions=extensions))
+        by_extension: dict[str, ImageFormat] = {}
+        for found in by_name.values():
+            for extension in found.extensions:
+                by_extension.setdefault(extension, found)
+        self.by_name, self.by_extension = by_name, by_extension
+
+    def find(self, key: str, extension: bool = False) -> ImageFormat | None:
+        known = (self.by_extension if extension else self.by_name).get(key)
+        if known is None:
+            # An image library learns formats while the process runs, unseen by the plugin
+            # manager (pillow_heif.register_heif_opener()): a miss asks the engines again.
+            self.refresh()
+            known = (self.by_extension if extension else self.by_name).get(key)
+        return known
+
+
+@functools.lru_cache(maxsize=4)
+def _table_for(pm: IKPluginManager, generation: int) -> _Table:
+    return _Table(pm)
+
+
+def _table() -> _Table:
+    pm = get_plugin_manager()
+    return _table_for(pm, pm.generation)
+
+
+def _writable(format: str) -> ImageFormat:
+    upper = format.upper()
+    upper = _ALIASES.get(upper, upper)
+    known = _table().find(upper)
+    if known is None or not known.writable:
+        raise UnknownFormat(f"unknown or unwritable image format {format!r}")
+    return known
 
 
 def normalize_format(format: str) -> str:
     """``'jpg'`` -> ``'JPEG'``; raises ``UnknownFormat`` for a format that cannot be written."""
-    upper = format.upper()
-    upper = _FORMAT_ALIASES.get(upper, upper)
-    if upper not in WRITABLE:
-        extra = plugin_formats().get(upper)
-        if extra is None or not extra.writable:
-            raise UnknownFormat(f"unknown or unwritable image format {format!r}")
-    return upper
+    return _writable(format).name
 
 
 def extension_to_format(extension: str) -> str:
@@ -134,22 +87,15 @@ def extension_to_format(extension: str) -> str:
     ext = extension.lower()
     if not ext.startswith("."):
         ext = "." + ext
-    known = _FORMAT_OF_EXTENSION.get(ext)
-    if known is not None:
-        return known
-    for name, image_format in plugin_formats().items():
-        if ext in image_format.extensions:
-            return name
-    raise UnknownExtension(f"no image format is known for the extension {extension!r}")
+    known = _table().find(ext, extension=True)
+    if known is None:
+        raise UnknownExtension(f"no image format is known for the extension {extension!r}")
+    return known.name
 
 
 def format_to_extension(format: str) -> str:
     """``'JPEG'`` -> ``'.jpg'``."""
-    fmt = normalize_format(format)
-    extensions = EXTENSIONS.get(fmt)
-    if not extensions:
-        extra = plugin_formats().get(fmt)
-        extensions = extra.extensions if extra is not None else ()
+    extensions = _writable(format).extensions
     if not extensions:
         raise UnknownFormat(f"no file extension is known for the format {format!r}")
     return extensions[0]
@@ -157,12 +103,7 @@ def format_to_extension(format: str) -> str:
 
 def format_to_mimetype(format: str) -> str:
     """``'JPEG'`` -> ``'image/jpeg'``; ``application/octet-stream`` when none is known."""
-    fmt = normalize_format(format)
-    mimetype = MIMETYPES.get(fmt)
-    if mimetype is None:
-        extra = plugin_formats().get(fmt)
-        mimetype = extra.mimetype if extra is not None else None
-    return mimetype or "application/octet-stream"
+    return _writable(format).mimetype or "application/octet-stream"
 
 
 def suggest_extension(name: str | None, format: str | None) -> str:

@@ -1,5 +1,6 @@
 """Registers every processor with the host under its pilkit class name, and the Pillow engine
-as ``"pillow"`` (the host's default engine).
+as ``"pillow"`` (the host's default engine); answers the host's image formats from Pillow's
+registry.
 
 The ``pilkit.processors.<Name>`` aliases let settings written for pilkit or django-imagekit
 resolve without pilkit installed.
@@ -11,8 +12,9 @@ from PIL import Image
 
 import ik_processors_pilkit
 from ik_host import hookimpl
-from ik_host.formats import EXTENSIONS, ImageFormat
+from ik_host.formats import ImageFormat
 from ik_host.records import Engine, Processor
+from ik_processors_pilkit.pilkit_utils import DEFAULT_EXTENSIONS
 from ik_processors_pilkit.pillow_engine import PillowEngine
 
 # Every exported class with process() is a processor; Anchor and Side are helpers.
@@ -47,14 +49,17 @@ def ik_register_engines() -> list[Engine]:
 
 @hookimpl
 def ik_image_formats() -> list[ImageFormat]:
-    """The formats Pillow knows now that the host's table lacks: those of Pillow plugins
-    registered at run time (pillow-heif's HEIF, say)."""
+    """Every format Pillow knows now, those its plugins registered at run time (pillow-heif's
+    HEIF, say) included, by name; the first extension of each is the one pilkit writes."""
     Image.init()
-    extensions: dict[str, list[str]] = {}
+    extensions: dict[str, list[str]] = {name: [] for name in Image.SAVE}
     for extension, name in Image.registered_extensions().items():
-        if name not in EXTENSIONS:
-            extensions.setdefault(name, []).append(extension)
+        extensions.setdefault(name, []).append(extension)
+    for name, preferred in DEFAULT_EXTENSIONS.items():
+        if preferred in extensions.get(name, ()):
+            extensions[name].remove(preferred)
+            extensions[name].insert(0, preferred)
     return [
-        ImageFormat(name, tuple(exts), name in Image.SAVE, Image.MIME.get(name))
-        for name, exts in extensions.items()
+        ImageFormat(name, tuple(extensions[name]), name in Image.SAVE, Image.MIME.get(name))
+        for name in sorted(extensions)
     ]

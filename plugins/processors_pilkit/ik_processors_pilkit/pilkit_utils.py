@@ -1,7 +1,8 @@
 """The image helpers pilkit users import from ``pilkit.utils``.
 
-Opening and saving have one implementation, in ``pillow_io``, and the format tables one, in
-``ik_host.formats``; this module only re-exports them under the names pilkit code expects.
+Opening and saving have one implementation, in ``pillow_io``, and the format lookups one, in
+``ik_host.formats`` (over this plugin's ``ik_image_formats`` answer, Pillow's registry); this
+module only re-exports them under the names pilkit code expects.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Pillow engine's opening and saving: limits, broken input, autoconvert, transparency and
-ICC profiles; and the host's format table against Pillow's."""
+ICC profiles; and the formats the engine answers the host with, Pillow's registry."""
 
 from __future__ import annotations
 
@@ -177,19 +177,51 @@ def test_jpeg_huffman_tables_optimised_under_autoconvert_as_pilkit_does() -> Non
     assert unconverted == plain
 
 
-def test_the_hosts_format_table_is_pillows() -> None:
-    """``ik_host.formats`` writes Pillow's table out, so the host needs no Pillow: it must
-    still say what this Pillow says, for every format Pillow knows."""
+# What the host's written-out table answered before the Pillow engine answered for it: name,
+# extensions (the one to write first), MIME type, and ``-`` for a format only read.
+FORMATS_BEFORE = """
+AVIF .avif .avifs image/avif|BLP .blp|BMP .bmp image/bmp|BUFR .bufr|CUR .cur -|DCX .dcx -|DDS .dds
+DIB .dib image/bmp|EPS .ps .eps application/postscript|FITS .fit .fits -|FLI .fli .flc -
+FTEX .ftc .ftu -|GBR .gbr -|GIF .gif image/gif|GRIB .grib|HDF5 .h5 .hdf|ICNS .icns image/icns
+ICO .ico image/x-icon|IM .im|IPTC .iim -|JPEG .jpg .jfif .jpe .jpeg image/jpeg
+JPEG2000 .jp2 .j2k .jpc .jpf .jpx .j2c image/jp2|MPEG .mpg .mpeg video/mpeg -|MPO .mpo image/mpo
+MSP .msp|PALM .palm image/palm|PCD .pcd -|PCX .pcx image/x-pcx|PDF .pdf application/pdf
+PIXAR .pxr -|PNG .png .apng image/png|PPM .pbm .pgm .ppm .pnm .pfm image/x-portable-anymap
+PSD .psd image/vnd.adobe.photoshop -|QOI .qoi|SGI .bw .rgb .rgba .sgi image/sgi|SPIDER|SUN .ras -
+TGA .tga .icb .vda .vst image/x-tga|TIFF .tif .tiff image/tiff|WEBP .webp image/webp
+WMF .wmf .emf|XBM .xbm image/xbm|XPM .xpm image/xpm -
+"""
+
+
+@pytest.mark.parametrize("entry", FORMATS_BEFORE.replace("\n", "|").strip("|").split("|"))
+def test_the_pillow_engine_answers_every_format_as_the_hosts_table_did(entry: str) -> None:
+    name, *words = entry.split()
+    extensions = [word for word in words if word.startswith(".")]
+    for extension in extensions:
+        assert extension_to_format(extension) == name
+        assert extension_to_format(extension.upper().lstrip(".")) == name
+    if words[-1:] == ["-"]:
+        with pytest.raises(UnknownFormat, match="unknown or unwritable image format"):
+            formats.normalize_format(name)
+        return
+    assert formats.normalize_format(name.lower()) == name
+    mimetypes = [word for word in words if "/" in word]
+    assert format_to_mimetype(name) == (mimetypes or ["application/octet-stream"])[0]
+    if extensions:
+        assert format_to_extension(name) == extensions[0]
+    else:
+        with pytest.raises(UnknownFormat, match="no file extension is known"):
+            format_to_extension(name)
+
+
+def test_the_pillow_engine_answers_every_format_pillow_knows() -> None:
     Image.init()
-    assert formats.WRITABLE == set(Image.SAVE)
     for extension, format in Image.registered_extensions().items():
-        assert formats.extension_to_format(extension) == format, extension
-    for format in formats.WRITABLE:
-        assert formats.format_to_mimetype(format) == Image.MIME.get(
-            format, "application/octet-stream"
-        )
-    known = {ext for exts in formats.EXTENSIONS.values() for ext in exts}
-    assert known == set(Image.registered_extensions())
+        assert extension_to_format(extension) == format, extension
+    for format in Image.SAVE:
+        assert formats.normalize_format(format) == format
+        assert format_to_mimetype(format) == Image.MIME.get(format, "application/octet-stream")
+    assert (formats.normalize_format("jpg"), formats.normalize_format("Tif")) == ("JPEG", "TIFF")
 
 
 def test_image_size_reads_the_header_only(monkeypatch: pytest.MonkeyPatch) -> None:
