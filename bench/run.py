@@ -1,6 +1,7 @@
 """Benchmark this project against django-imagekit 6.1.1, with one command.
 
     python bench/run.py [--quick] [--rounds N] [--only SECTION ...]
+    python bench/run.py --before [REV] [--after REV] [--rounds N] [--only django throughput]
 
 1. Builds three virtualenvs under bench/.envs/ (once; the project's is reinstalled whenever
    its sources change): ``corpus`` (scikit-image, for its bundled photos), ``imagekit``
@@ -10,6 +11,10 @@
 3. Runs every workload in subprocess workers (bench/workers/), each in its environment, and
    prints one table: medians of the rounds, ratios to django-imagekit, and the targets.
 4. Writes everything measured to bench/results/<timestamp>.json (and latest.json).
+
+With ``--before``, a past revision (a git worktree under bench/.envs/, installed like the
+checkout) is measured beside the working tree instead of django-imagekit: warm paths and
+generation, round by round.
 
 Only the standard library is used here; see bench/README.md for what each figure means.
 """
@@ -53,6 +58,19 @@ RSS_SOURCE = "coffee-24mp.jpg"
 TWO_SPECS_SOURCES = 60
 TWO_SPECS_IDS = "benchapp:bench_thumbnail,benchapp:bench_display"
 PATHS_SOURCE = "coffee-2mp.jpg"
+# --before without a revision: the last commit before the module re-layout.
+DEFAULT_BEFORE = "291b355"
+BEFORE_SECTIONS = ["django", "throughput"]
+SIDES = ("before", "after")
+BEFORE_PASSES = 3  # timed passes over the 12 MP JPEGs per generation worker, their median kept
+WARM_ROWS = [  # (worker key, label, target in us)
+    ("thumbnail_url_us", "warm instance.thumbnail.url: us", 15.0),
+    ("plain_url_us", "  plain ImageField .url: us", None),
+    ("thumbnail_url_new_instance_us", "  .thumbnail.url on a new instance: us", None),
+    ("plain_url_new_instance_us", "  plain .url on a new instance: us", None),
+    ("tag_us", "warm {% thumbnail '100x100' src %} render: us", 25.0),
+    ("plain_tag_us", "  plain {{ src.url }} render: us", None),
+]
 
 IMPLS = [  # (key, label, environment, worker arguments before the workload)
     ("imagekit", "django-imagekit", "imagekit", ["imagekit_generate.py"]),
@@ -72,26 +90,26 @@ def python_of(env: str) -> Path:
     return ENVS / env / "bin" / "python"
 
 
-def pip(env: str, *arguments: str) -> None:
+def pip(env: str, *arguments: str, cwd: Path = REPO) -> None:
     command = [str(python_of(env)), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*command, *arguments], check=True, cwd=REPO)
+    subprocess.run([*command, *arguments], check=True, cwd=cwd)
 
 
-def project_fingerprint(distributions: list[str]) -> str:
-    """A digest of every source file the project's distributions are built from."""
+def project_fingerprint(distributions: list[str], tree: Path = REPO) -> str:
+    """A digest of every source file the project's distributions (in ``tree``) are built from."""
     digest = hashlib.sha256()
     skip = {"build", "tests", "__pycache__", ".venv"}
     for distribution in distributions:
-        root = REPO / distribution
+        root = tree / distribution
         files = [root / "pyproject.toml"]
         for package in root.iterdir():
             if package.is_dir() and (package / "__init__.py").exists():
                 files += [path for path in package.rglob("*") if path.is_file()]
         for path in sorted(files):
-            parts = set(path.relative_to(REPO).parts)
+            parts = set(path.relative_to(tree).parts)
             if parts & skip or path.suffix == ".pyc" or ".egg-info" in str(path):
                 continue
-            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path.relative_to(tree)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -107,32 +125,60 @@ def ensure_env(env: str, wanted: str, install: Any) -> None:
     marker.write_text(wanted)
 
 
-def ensure_envs() -> dict[str, Any]:
-    ENVS.mkdir(parents=True, exist_ok=True)
-    for env, requirements in REQUIREMENTS.items():
-        ensure_env(env, "\n".join(requirements), lambda r=requirements, e=env: pip(e, *r))
+def ensure_project_env(env: str, tree: Path = REPO) -> dict[str, Any]:
+    """Install the project's distributions from ``tree`` (the checkout, or a worktree of a past
+    revision) into ``env``, not editable; reinstalled whenever their sources change."""
+    distributions = [path for path in PROJECT if (tree / path / "pyproject.toml").exists()]
     notes: dict[str, Any] = {"django_app": True}
-    fingerprint = project_fingerprint(PROJECT)
 
     def install_project() -> None:
-        first = not (ENVS / "ik" / ".bench-installed").exists()
+        first = not (ENVS / env / ".bench-installed").exists()
         reinstall = [] if first else ["--force-reinstall", "--no-deps"]
         try:
-            pip("ik", *reinstall, *[f"./{path}" for path in PROJECT])
+            pip(env, *reinstall, *[f"./{path}" for path in distributions], cwd=tree)
         except subprocess.CalledProcessError:
             if not first:  # a new dependency: install with dependencies
-                pip("ik", *[f"./{path}" for path in PROJECT])
+                pip(env, *[f"./{path}" for path in distributions], cwd=tree)
             else:
                 raise
 
     try:
-        ensure_env("ik", fingerprint, install_project)
+        ensure_env(env, project_fingerprint(distributions, tree), install_project)
     except subprocess.CalledProcessError:
         log("the Django app (plugins/django) did not install; its workloads are skipped")
-        partial = [path for path in PROJECT if path != "plugins/django"]
-        ensure_env("ik", project_fingerprint(partial), lambda: pip("ik", *partial))
+        partial = [path for path in distributions if path != "plugins/django"]
+        ensure_env(env, project_fingerprint(partial, tree), lambda: pip(env, *partial, cwd=tree))
         notes["django_app"] = False
     return notes
+
+
+def ensure_envs(comparison: bool = True, working_tree: bool = True) -> dict[str, Any]:
+    """The corpus's environment, django-imagekit's (with ``comparison``) and the checkout's
+    (with ``working_tree``)."""
+    ENVS.mkdir(parents=True, exist_ok=True)
+    for env, requirements in REQUIREMENTS.items():
+        if env == "imagekit" and not comparison:
+            continue
+        ensure_env(env, "\n".join(requirements), lambda r=requirements, e=env: pip(e, *r))
+    return ensure_project_env("ik") if working_tree else {}
+
+
+def ensure_worktree(revision: str) -> tuple[str, Path]:
+    """A detached git worktree of ``revision`` under bench/.envs/ (git-ignored), made once."""
+    sha = git("rev-parse", "--verify", f"{revision}^{{commit}}")
+    tree = ENVS / f"tree-{sha[:12]}"
+    if not (tree / ".git").exists():
+        log(f"adding a worktree of {sha[:12]} at bench/.envs/{tree.name}")
+        git("worktree", "prune")
+        git("worktree", "add", "--detach", str(tree), sha)
+    if git("rev-parse", "HEAD", cwd=tree) != sha:
+        raise SystemExit(f"bench/.envs/{tree.name} is not at {sha}: remove it and run again")
+    return sha, tree
+
+
+def git(*arguments: str, cwd: Path = REPO) -> str:
+    done = subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def versions(env: str) -> dict[str, str]:
@@ -325,6 +371,89 @@ def run_generateimages(corpus: list[dict], rounds: int, results: dict, notes: di
             two[key] = {"error": str(exc)}
 
 
+def run_before(
+    sides: list[tuple[str, str]], sections: list[str], corpus: list[dict], rounds: int, loops: int
+) -> dict[str, dict[str, list]]:
+    """Every workload in both environments (``sides``: (name, environment)), round after round,
+    the order alternating by round so a change in the machine's load touches both alike."""
+    workloads: list[tuple[str, list[str]]] = []
+    if "django" in sections:
+        source = str(CORPUS / PATHS_SOURCE)
+        workloads.append(("warm", ["django_paths.py", "paths", str(loops), source]))
+    if "throughput" in sections:
+        images = [str(CORPUS / entry["name"]) for entry in corpus if entry["group"] == "12mp"]
+        for engine in ("pillow", "vips"):
+            passes = str(BEFORE_PASSES)
+            arguments = ["ik_generate.py", "throughput", engine, "fill300", passes, "-", *images]
+            workloads.append((f"fill300_{engine}", arguments))
+    raw: dict[str, dict[str, list]] = {}
+    for round_index in range(rounds):
+        for name, arguments in workloads:
+            for side, env in sides if round_index % 2 == 0 else sides[::-1]:
+                log(f"before/after round {round_index + 1}/{rounds} {name} {side} ({env})")
+                raw.setdefault(name, {}).setdefault(side, []).append(worker(env, arguments))
+    return raw
+
+
+def before_figures(raw: dict[str, dict[str, list]], corpus: list[dict]) -> dict[str, dict]:
+    """Per figure: each side's values by round, their medians and the median of the per-round
+    after/before ratios (the two sides of a round ran next to each other)."""
+    series: dict[str, tuple[list[float], list[float]]] = {}
+    for key, *_ in WARM_ROWS:
+        if "warm" in raw:
+            series[key] = tuple([answer[key] for answer in raw["warm"][side]] for side in SIDES)
+    names = {entry["name"] for entry in corpus if entry["group"] == "12mp"}
+    for engine in ("pillow", "vips"):
+        for timing in ("seconds", "cpu_seconds"):
+            if f"fill300_{engine}" in raw:
+                by_side = raw[f"fill300_{engine}"]
+                series[f"fill300_{engine}_{timing}"] = tuple(
+                    [
+                        statistics.median(images_per_second(answer, names, timing))
+                        for answer in by_side[side]
+                    ]
+                    for side in SIDES
+                )
+    figures = {}
+    for key, (before, after) in series.items():
+        figures[key] = {
+            "before": before,
+            "after": after,
+            "before_median": statistics.median(before),
+            "after_median": statistics.median(after),
+            "ratio": statistics.median(a / b for a, b in zip(after, before, strict=True)),
+        }
+    return figures
+
+
+def before_rows(figures: dict[str, dict]) -> list[list[str]]:
+    labels = [(key, label, False) for key, label, _target in WARM_ROWS]
+    for engine in ("pillow", "vips"):
+        name = f"ResizeToFill(300,300) JPEG q85, 12 MP JPEGs, ik {engine}"
+        labels.append((f"fill300_{engine}_seconds", f"{name}: images/s", True))
+        labels.append((f"fill300_{engine}_cpu_seconds", "  same, images per CPU-second", True))
+    rows = []
+    for key, label, higher_is_better in labels:
+        if key not in figures:
+            continue
+        figure = figures[key]
+        ratio_value = figure["ratio"]
+        faster = ratio_value > 1 if higher_is_better else ratio_value < 1
+        change = f"{abs(ratio_value - 1) * 100:.1f}% {'faster' if faster else 'slower'}"
+        spec = ".2f" if higher_is_better else ".1f"
+        rows.append(
+            [
+                label,
+                fmt(figure["before_median"], spec),
+                fmt(figure["after_median"], spec),
+                fmt(ratio_value, ".3f"),
+                change,
+                "",
+            ]
+        )
+    return rows
+
+
 # -- the table -----------------------------------------------------------------------------------
 
 
@@ -414,14 +543,7 @@ def table_rows(results: dict) -> list[list[str]]:
         )
     django = results.get("django", {})
     dik, ours = django.get("imagekit", {}), django.get("ik", {})
-    for key, label, target in (
-        ("thumbnail_url_us", "warm instance.thumbnail.url: us", 15.0),
-        ("plain_url_us", "  plain ImageField .url: us", None),
-        ("thumbnail_url_new_instance_us", "  .thumbnail.url on a new instance: us", None),
-        ("plain_url_new_instance_us", "  plain .url on a new instance: us", None),
-        ("tag_us", "warm {% thumbnail '100x100' src %} render: us", 25.0),
-        ("plain_tag_us", "  plain {{ src.url }} render: us", None),
-    ):
+    for key, label, target in WARM_ROWS:
         value = ours.get(key)
         ok = None if target is None or value is None else value <= target
         rows.append(
@@ -515,9 +637,12 @@ def _mad_cell(value: dict) -> str:
     return f"{worst} ({mean}), {value['size_mismatches']}"
 
 
-def render(rows: list[list[str]]) -> str:
-    header = ["measure", "django-imagekit", "ik pillow", "ik vips", "pillow/dik", "vips/dik"]
-    header += ["target", ""]
+COMPARISON_HEADER = ["measure", "django-imagekit", "ik pillow", "ik vips", "pillow/dik", "vips/dik"]
+COMPARISON_HEADER += ["target", ""]
+
+
+def render(rows: list[list[str]], header: list[str] | None = None) -> str:
+    header = header or COMPARISON_HEADER
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * width for width in widths))
@@ -537,16 +662,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and loops (~3 min)")
     parser.add_argument("--rounds", type=int, help="timed rounds per throughput workload")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument(
+        "--before",
+        nargs="?",
+        const=DEFAULT_BEFORE,
+        metavar="REV",
+        help="instead of django-imagekit, compare the working tree with git revision REV "
+        f"(default {DEFAULT_BEFORE}, the last commit before the module re-layout); "
+        f"sections {' '.join(BEFORE_SECTIONS)}",
+    )
+    parser.add_argument(
+        "--after",
+        metavar="REV",
+        help="with --before: measure git revision REV instead of the working tree "
+        "(HEAD leaves uncommitted changes out)",
+    )
     args = parser.parse_args(argv)
+    if args.after and not args.before:
+        parser.error("--after needs --before")
     rounds = args.rounds or (1 if args.quick else 3)
     loops = 4000 if args.quick else 20000
-    sections = args.only or SECTIONS
+    sections = args.only or (BEFORE_SECTIONS if args.before else SECTIONS)
+    if args.before and not set(sections) <= set(BEFORE_SECTIONS):
+        parser.error(f"--before runs only the sections {' '.join(BEFORE_SECTIONS)}")
     started = time.time()
 
-    notes = ensure_envs()
+    notes = ensure_envs(comparison=not args.before, working_tree=not args.after)
     log("building the corpus (once)")
     subprocess.run([str(python_of("corpus")), str(BENCH / "corpus.py"), str(CORPUS)], check=True)
     corpus = json.loads((CORPUS / "corpus.json").read_text())["images"]
+    if args.before:
+        return main_before(args.before, args.after, sections, corpus, rounds, loops, started)
 
     results: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -575,6 +721,54 @@ def main(argv: list[str] | None = None) -> int:
         (RESULTS / name).write_text(json.dumps(results, indent=1, default=str))
     print(table)
     print(f"\n({results['seconds']:.0f} s; details in bench/results/{stamp}.json)")
+    return 0
+
+
+def revision_env(revision: str) -> tuple[str, str]:
+    """The environment of a past revision, installed from its worktree; and its full sha."""
+    sha, tree = ensure_worktree(revision)
+    env = f"ik-{sha[:12]}"
+    ensure_project_env(env, tree)
+    return env, sha
+
+
+def main_before(
+    revision: str,
+    after_revision: str | None,
+    sections: list[str],
+    corpus: list[dict],
+    rounds: int,
+    loops: int,
+    started: float,
+) -> int:
+    """A past revision against the working tree (or ``after_revision``), in the same run."""
+    env, sha = revision_env(revision)
+    after_env, after_label = "ik", "working tree"
+    if after_revision:
+        after_env, after_sha = revision_env(after_revision)
+        after_label = f"after ({after_sha[:7]})"
+    raw = run_before([("before", env), ("after", after_env)], sections, corpus, rounds, loops)
+    figures = before_figures(raw, corpus)
+    header = ["measure", f"before ({sha[:7]})", after_label, "after/before", "after is", ""]
+    table = render(before_rows(figures), header)
+    results = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
+        "options": {"before": revision, "sha": sha, "after": after_revision or "working tree"},
+        "rounds": rounds,
+        "loops": loops,
+        "sections": sections,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "versions": {"before": versions(env), "after": versions(after_env)},
+        "figures": figures,
+        "raw": raw,
+        "table": table,
+        "seconds": time.time() - started,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = f"before-{sha[:7]}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=1, default=str))
+    print(table)
+    print(f"\n({results['seconds']:.0f} s, {rounds} rounds; details in bench/results/{name})")
     return 0
 
 

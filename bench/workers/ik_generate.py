@@ -1,7 +1,8 @@
 """Generation throughput and peak memory with this project (ik_host and its plugins).
 
 Runs in bench/.envs/ik, where the project is installed from the checkout: an
-``ik_host.specs.ImageSpec`` subclass naming its engine (``pillow`` or ``vips``), given a
+``ik_host.specs.ImageSpec`` subclass (with ``ik_processors_pilkit``'s processors, the
+README's public API) naming its engine (``pillow`` or ``vips``), given a
 source file, ``generate()``. The same workloads as imagekit_generate.py.
 
     python ik_generate.py throughput ENGINE WORKLOAD ROUNDS OUT IMAGE...
@@ -15,13 +16,14 @@ from pathlib import Path
 
 from _bench import FORMAT, WORKLOADS, answer, peak_rss, save_options, throughput
 
-from ik_host.registry import get_registry
+import ik_processors_pilkit
 from ik_host.specs import ImageSpec
 
 
 def generator(engine: str, workload: str, output_format: str = FORMAT):
     name, arguments = WORKLOADS[workload]
-    processor = get_registry("processor").resolve(name)
+    # The README's public names, which every revision has (bench --before runs old ones too).
+    processor = getattr(ik_processors_pilkit, name)
 
     class Spec(ImageSpec):
         processors = [processor(*arguments)]
