@@ -69,3 +69,11 @@ class EncodingError(ProcessingError):
 
 class MissingSource(IKError, ValueError):
     """A spec needs a source (for its cache-file name or to generate) and has none."""
+
+
+class AlreadyRegistered(IKError):
+    """A generator id is taken by another generator."""
+
+
+class NotRegistered(IKError, LookupError):
+    """No generator (or source group) is registered under that id."""

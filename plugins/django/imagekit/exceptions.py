@@ -1,28 +1,22 @@
 """The exceptions django-imagekit code catches, under their django-imagekit names.
 
-Everything the host raises derives from ``ik_host.errors.IKError``; the registry errors below do
-too, so one ``except IKError`` covers this app as well.
+They are the host's own classes (the generator registry is the host's), so each is caught under
+either name, and all derive from ``ik_host.errors.IKError``.
 """
 
 from __future__ import annotations
 
 from ik_host.errors import (
+    AlreadyRegistered,
     CacheFileError,
     IKError,
     MissingSource,
+    NotRegistered,
     SourceImageError,
     UnknownComponentError,
     UnknownExtension,
     UnknownFormat,
 )
-
-
-class AlreadyRegistered(IKError):
-    """A generator id is taken by another generator."""
-
-
-class NotRegistered(IKError, LookupError):
-    """No generator (or source group) is registered under that id."""
 
 
 class MissingGeneratorId(IKError):

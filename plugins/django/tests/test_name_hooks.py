@@ -1,5 +1,4 @@
-"""The Django app's answers to the host's name hooks (its aliases, what to install), and its
-generator registry sharing the host registry's message helpers."""
+"""The Django app's answers to the host's name hooks: its aliases, and what to install."""
 
 from __future__ import annotations
 
@@ -9,12 +8,9 @@ from django.core.files.storage import storages
 from django.test import override_settings
 
 from ik_defaults.statecache import MemoryStateCache
-from ik_host import registry as host_registry
 from ik_host.errors import UnknownComponentError
 from ik_host.registry import resolve
 from imagekit import django_hooks
-from imagekit import registry as imagekit_registry
-from imagekit.exceptions import AlreadyRegistered, NotRegistered
 from imagekit.utils import PerThreadCache, get_cache
 
 
@@ -53,17 +49,3 @@ def test_install_hints_name_this_distributions_extras(
     kind: str, name: str, hint: str | None
 ) -> None:
     assert django_hooks.ik_install_hint(kind=kind, name=name) == hint
-
-
-def test_the_generator_registry_formats_errors_with_the_hosts_helpers() -> None:
-    # imagekit.registry once restated the host registry's message helpers; it shares them now.
-    assert imagekit_registry.describe is host_registry.describe
-    assert imagekit_registry.listing is host_registry.listing
-    assert not hasattr(imagekit_registry, "_describe")
-    generators = imagekit_registry.GeneratorRegistry()
-    generators.register("app:b", dict)
-    generators.register("app:a", list)
-    with pytest.raises(NotRegistered, match=r"Registered ids: 'app:a', 'app:b'\."):
-        generators.get_class("app:c")
-    with pytest.raises(AlreadyRegistered, match=r"registered to builtins\.dict"):
-        generators.register("app:b", set)
