@@ -7,11 +7,17 @@ A warm access is one name (computed once), one state lookup and one storage call
 
 from __future__ import annotations
 
+import copy
 import logging
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from ik_host.components import get_backend, get_engine, get_namer, get_storage, get_strategy
-from ik_host.errors import CacheFileError, IKError
+from ik_host.config import get_config
+from ik_host.errors import CacheFileError, IKError, MissingSource
+from ik_host.memo import ClearingMemo
+from ik_host.plugins import get_plugin_manager
+from ik_host.registry import get_registry
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.strategy_events import notify
 
@@ -36,21 +42,47 @@ class CacheFile:
         self._strategy = cachefile_strategy or getattr(generator, "cachefile_strategy", None)
         self._file: Any = None
         self._resolved: dict[str, Any] = {}
-        # The last record the backend saw saying this file exists; see ``known_state``.
-        self.known_state: StateRecord | None = None
+        # The last record the backend saw saying this file exists (RememberingCacheFile).
+        self.existence_record: StateRecord | None = None
 
-    # -- the components, resolved on first use -------------------------------------------------
+    # -- the generator, and the name it gives ----------------------------------------------------
 
     @property
-    def name(self) -> str:
+    def generator(self) -> Any:
+        source = self._reads_from
+        if source is not None:
+            self._reads_from = None
+            self._generator = _with_source(self._generator, source)
+        return self._generator
+
+    @generator.setter
+    def generator(self, value: Any) -> None:
+        self._generator = value
+        self._reads_from = None
+
+    @property
+    def name(self) -> str | None:
+        """The storage-relative name; None when the generator has no source to read (a spec
+        made from an empty file field): there is then no file to name or make."""
         if self._name is None:
-            name = getattr(self.generator, "cachefile_name", None)
-            self._name = name or get_namer(None)(self.generator)
+            generator = self.generator
+            if not has_source(generator):
+                return None
+            name = getattr(generator, "cachefile_name", None)
+            self._name = name or get_namer(None)(generator)
         return self._name
 
     @name.setter
     def name(self, value: str) -> None:
         self._name = value
+        self._resolved.pop("url", None)
+
+    def _check_source(self) -> None:
+        if self._name is None and self.name is None:
+            raise MissingSource(
+                f"{type(self.generator).__name__} has no source image (the field is empty), "
+                "so there is no cache file to use"
+            )
 
     # Resolved once per cache file: a cache file lives for one access (or one model instance),
     # far shorter than any configuration.
@@ -79,38 +111,58 @@ class CacheFile:
         self.storage  # noqa: B018
         self.cachefile_backend  # noqa: B018
         self.cachefile_strategy  # noqa: B018
+        if self.name is not None and urls_are_stable(self.storage):
+            self._resolved["url"] = (get_config(), self.storage.url(self.name))
 
-    def copy(self) -> CacheFile:
+    def copy(self, source: Any = None) -> CacheFile:
         """Another cache file for the same generator, sharing what this one has resolved but
-        none of its per-access state (its open file, the last state it saw)."""
+        none of its per-access state (its open file, the last state it saw).
+
+        With ``source`` (the same stored file as the generator's, in another file object), the
+        copy generates from it: a kept cache file copied for one render, in one thread, must
+        not read the file object of the render it was copied from. The generator is copied
+        only when it is used, which a file that exists never needs.
+        """
         twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin._file = None
         twin._resolved = dict(self._resolved)
-        twin.known_state = None
+        twin.existence_record = None
+        if source is not None:
+            twin._reads_from = source
         return twin
 
-    # -- what the strategy is told ---------------------------------------------------------------
+    # -- what the strategy (and any listener) is told --------------------------------------------
 
     def _require_existence(self) -> None:
+        self._check_source()
         notify(self.cachefile_strategy, "on_existence_required", self)
+        for listener in get_registry().listeners:
+            listener(self, "on_existence_required")
 
     def _require_content(self) -> None:
+        self._check_source()
         notify(self.cachefile_strategy, "on_content_required", self)
+        for listener in get_registry().listeners:
+            listener(self, "on_content_required")
 
     # -- generation ------------------------------------------------------------------------------
 
     def generate(self, force: bool = False) -> Any:
-        """Ask the backend to make the file (now, or later for a deferring backend)."""
+        """Ask the backend to make the file (now, or later for a deferring backend); ``force``
+        makes it again even if it exists."""
+        self._check_source()  # before the backend needs a name
         return self.cachefile_backend.generate(self, force)
 
-    def _generate(self) -> StateRecord:
-        """Actually generate and store the file; called by backends. Returns its new state."""
+    def make(self, replace: bool = False) -> StateRecord:
+        """Generate the image and store it here and now; returns its new record. Called by
+        backends that make files in process. ``replace`` overwrites an existing file (a forced
+        generation); otherwise a storage that never overwrites keeps it and saves beside."""
         name = self.name
         content = self.generator.generate()
         storage = self.storage
         try:
-            actual = self._store(storage, name, content)
+            actual = save_cachefile(storage, name, content, replace)
         except IKError:
             raise
         except Exception as exc:
@@ -137,10 +189,9 @@ class CacheFile:
             getattr(content, "size", None),
         )
 
-    def _store(self, storage: Any, name: str, content: Any) -> str:
-        """Save ``content`` as ``name``; returns the name the storage used. A subclass may save
-        through a temporary name where the storage would write in place (see the Django app)."""
-        return storage.save(name, content)
+    def _generate(self) -> StateRecord:
+        """django-imagekit's name for ``make()``, which its custom backends call."""
+        return self.make()
 
     def state(self) -> StateRecord:
         """What the backend knows of this file (may ask the storage on a cache miss)."""
@@ -151,12 +202,18 @@ class CacheFile:
     @property
     def url(self) -> str:
         self._require_existence()
-        return self._storage_url(self.storage, self.name)
-
-    def _storage_url(self, storage: Any, name: str) -> str:
-        """The storage's URL for ``name``. A subclass may remember the URLs of storages whose
-        URLs are a pure function of the name (see the Django app)."""
-        return storage.url(name)
+        # Remembered per cache file (which lives for one access, one model instance or one
+        # kept tag) while the configuration stands, for storages whose URLs depend on the name
+        # alone: building a URL costs as much as the rest of a warm access.
+        config = get_config()
+        kept = self._resolved.get("url")
+        if kept is not None and kept[0] is config:
+            return kept[1]
+        storage = self.storage
+        url = storage.url(self.name)
+        if urls_are_stable(storage):
+            self._resolved["url"] = (config, url)
+        return url
 
     @property
     def path(self) -> str:
@@ -172,7 +229,7 @@ class CacheFile:
     @property
     def dimensions(self) -> tuple[int, int]:
         """(width, height) from the state recorded at generation, else read from the file."""
-        record = self.known_state  # already made to exist by this object (e.g. for its url)
+        record = self.existence_record  # already made to exist by this object (e.g. for its url)
         if record is None:
             self._require_existence()
             record = self.state()
@@ -247,11 +304,88 @@ class CacheFile:
 
     def __repr__(self) -> str:
         # Must not generate anything, nor even compute a name.
+        if self._name is None and not has_source(self.generator):
+            return f"<{type(self).__name__}: None>"
         return f"<{type(self).__name__}: {self._name or 'name not computed yet'}>"
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_file"] = None  # open handles do not travel
         state["_resolved"] = {}  # nor resolved components: the receiving side resolves its own
-        state["known_state"] = None
+        state["existence_record"] = None
         return state
+
+
+def has_source(generator: Any) -> bool:
+    """Whether ``generator`` has an image to read: one without a ``source`` attribute makes
+    its own; a source that is None or empty (a file field with nothing uploaded) is none."""
+    source = getattr(generator, "source", _OWN_IMAGE)
+    return source is _OWN_IMAGE or (source is not None and bool(source))
+
+
+_OWN_IMAGE = object()
+
+
+def _with_source(generator: Any, source: Any) -> Any:
+    """``generator`` reading ``source``: itself if it already does, else a copy that does."""
+    if getattr(generator, "source", None) is source:
+        return generator
+    twin = copy.copy(generator)
+    twin.source = source
+    return twin
+
+
+def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str:
+    """Store ``content`` as ``name`` in ``storage``; returns the name used. A plugin that
+    knows a storage better saves it (``ik_save_cachefile``: the Django app saves Django's
+    ``FileSystemStorage`` atomically); otherwise the storage's own ``save``, after removing
+    the old file when it is to be replaced."""
+    saved = get_plugin_manager().hook.ik_save_cachefile(
+        storage=storage, name=name, content=content, replace=replace
+    )
+    if saved is not None:
+        return saved
+    if replace:
+        storage.delete(name)
+    return storage.save(name, content)
+
+
+def urls_are_stable(storage: Any) -> bool:
+    """Whether ``storage``'s URLs depend on the name alone while the configuration stands
+    (not signed, not expiring), as a plugin says (``ik_storage_urls_are_stable``)."""
+    return get_registry().stable_urls(storage)
+
+
+# The warm path's one memo: cache files with their name and components resolved, by
+# (configuration, generator, source); each use gets its own copy.
+_WARM: ClearingMemo[CacheFile] = ClearingMemo(1024)
+
+
+def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: Any) -> CacheFile:
+    """The cache file ``make()`` builds, made once per ``key`` and configuration; later uses
+    get a copy reading ``source``, sharing what the first use resolved (name, components, URL).
+
+    ``key`` stands for the generator and its source (their class, arguments and the source's
+    stored name); None when they cannot be told apart cheaply. A page renders the same few
+    files over and over from sources that are new objects each request (fresh model
+    instances), so what remains per use is the copy and its one state lookup. Nothing is
+    resolved here: a cache file that is only looked at (its repr, a missing component) costs
+    and raises no more than a new one. A generator shaped per instance (``hash_key()`` is
+    None: a spec reading its model instance) is made, and named, every time.
+    """
+    if key is None:
+        return make()
+    key = (get_config(), key)
+    kept = _WARM.get(key)
+    if kept is not None:
+        return kept.copy(source=source)
+    file = make()
+    hash_key = getattr(file.generator, "hash_key", None)
+    if hash_key is not None and hash_key() is not None:
+        _WARM.keep(key, file)
+    return file
+
+
+def forget_warm_cachefiles() -> None:
+    """Drop the memo of ``warm_cachefile`` (after a change its keys do not show)."""
+    _WARM.clear()

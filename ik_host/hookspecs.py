@@ -12,6 +12,7 @@ removed only in the next major version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -99,16 +100,6 @@ def ik_register_engines() -> list[Engine]:
     """
 
 
-@hookspec
-def ik_source_groups() -> list[tuple[str, Any]]:
-    """The source groups this plugin knows of, as ``(generator_id, source_group)`` pairs.
-
-    Called every time the host enumerates sources (for example by ``generateimages``), not cached,
-    because groups are registered while an application starts. A source group has ``files()``
-    yielding source files.
-    """
-
-
 @hookspec(firstresult=True)
 def ik_config() -> Config | None:
     """The configuration components fall back on: cache-file directory, default backend, ...
@@ -116,18 +107,6 @@ def ik_config() -> Config | None:
     Called by ``ik_host.config.get_config()`` the first time it is needed and again after
     ``ik_host.config.reset_config()``. The first non-None answer wins, so a framework
     integration answers before the defaults plugin (which marks its answer ``trylast``).
-    """
-
-
-@hookspec
-def ik_generators() -> list[tuple[str, Any]]:
-    """The generators this plugin knows by id, as ``(generator_id, class or factory)`` pairs.
-
-    Called, not cached, each time a payload is described or rebuilt (``ik_host.payloads``):
-    describing looks up the id of a generator's class, so a worker can be told which one to
-    make; rebuilding makes the generator registered under the payload's id, with the payload's
-    arguments and source as keyword arguments. Generators are registered while an application
-    starts, hence no cache. The Django app answers from ``imagekit.register.generator``.
     """
 
 
@@ -159,14 +138,53 @@ def ik_open_source(ref: dict[str, Any]) -> Any | None:
 
 
 @hookspec(firstresult=True)
-def ik_cachefile_for_payload(generator: Any, force: bool) -> Any | None:
+def ik_cachefile_for_payload(generator: Any) -> Any | None:
     """The cache-file object for ``generator``, rebuilt from a payload, or None.
 
     Called by ``ik_host.payloads.rebuild`` once the generator is made. A framework whose cache
     files are a ``ik_host.cachefile.CacheFile`` subclass answers with one (the Django app: an
-    ``ImageCacheFile``, told to replace an existing file when ``force`` is true, as Django
-    storages never overwrite); None for all: the host's ``CacheFile``. The first non-None answer
-    wins.
+    ``ImageCacheFile``, which a project's signal receivers expect); None for all: the host's
+    ``CacheFile``. The first non-None answer wins.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
+    """Store a newly generated cache file in ``storage``, if this plugin knows it better than
+    its ``save`` method does; the name it was stored under, or None to leave it to the host.
+
+    Called by ``CacheFile.make`` (``ik_host.cachefile.save_cachefile``) once per generation.
+    ``content`` is the engine's ``GeneratedImage``; with ``replace`` an existing file of that
+    name is to be overwritten (a forced generation), otherwise kept, the new one saved under a
+    free name as a Django storage does. Without an answer the host calls ``storage.save``,
+    deleting the old file first when replacing. The Django app answers for Django's
+    ``FileSystemStorage``, which writes in place: it writes a temporary file and renames it,
+    so no reader sees half a file. The first non-None answer wins.
+    """
+
+
+@hookspec(firstresult=True)
+def ik_storage_urls_are_stable(storage: Any) -> bool | None:
+    """Whether ``storage``'s URLs depend on the name alone while the configuration stands
+    (neither signed nor expiring), or None when this plugin does not know the storage.
+
+    Called once per storage class by ``ik_host.registry`` (the answer is kept with the
+    registries); a cache file then remembers its URL while the configuration is the same
+    object. The first non-None answer wins; with none, URLs are asked of the storage each time.
+    The defaults answer for their filesystem storage, the Django app for Django's.
+    """
+
+
+@hookspec
+def ik_cachefile_listeners() -> list[Callable[[Any, str], None]]:
+    """Callables told of each event a cache file's strategy is told of, as
+    ``listener(file, event)`` with ``event`` one of ``"on_existence_required"`` and
+    ``"on_content_required"``.
+
+    Called once per plugin manager, when the registries are built; the listeners are then
+    called on every access of every cache file, right after the strategy, so they must be
+    cheap. The Django app answers with one that sends django-imagekit's
+    ``existence_required`` / ``content_required`` signals when a receiver is connected.
     """
 
 
@@ -210,11 +228,13 @@ def ik_install_hint(kind: str, name: str) -> str | None:
 
 @hookspec
 def ik_image_formats() -> list[ImageFormat]:
-    """Image formats this plugin's engine reads or writes beyond the host's own table.
+    """Every image format this plugin's engine reads or writes: the host has no table of its own.
 
-    Called by ``ik_host.formats`` only when a format name or a file extension is not in its
-    table (Pillow's built-in formats), each time, so a format an image library learns while the
-    process runs (``pillow_heif.register_heif_opener()``) is found. Return a list of
+    Called by ``ik_host.formats`` once per plugin manager state, and again whenever a format
+    name or a file extension is not among the answers, so a format an image library learns
+    while the process runs (``pillow_heif.register_heif_opener()``) is found. Return a list of
     ``ik_host.formats.ImageFormat``: the format's name, its extensions (the one to write
-    first), whether it can be written, and its MIME type if known.
+    first), whether it can be written, and its MIME type if known. Where plugins answer the
+    same name or extension, the first answer wins. The Pillow engine answers with Pillow's
+    registry, so an engine installed beside it (libvips) need not answer.
     """

@@ -10,7 +10,7 @@ the file. A payload names the generator, its source and the cache file, with JSO
      "cachefile": "CACHE/images/avatars/a/5f1c0e....jpg",
      "force": false}
 
-The generator is its registered id (the ``ik_generators`` hook), or, for an unregistered class,
+The generator is its registered id (``ik_host.generators``), or, for an unregistered class,
 ``"generator_path"``, its importable path; ``"generator_kwargs"`` holds arguments besides the
 source, from the generator's ``get_generator_kwargs()`` when it has one.
 
@@ -33,7 +33,8 @@ from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from ik_host.cachefile import CacheFile
-from ik_host.errors import IKError
+from ik_host.errors import IKError, NotRegistered
+from ik_host.generators import generator_registry
 from ik_host.paths import source_name
 from ik_host.plugins import get_plugin_manager
 from ik_host.registry import import_path
@@ -60,38 +61,6 @@ class CacheFileNameMismatch(PayloadError):
     def __init__(self, message: str, file: Any) -> None:
         super().__init__(message)
         self.file = file
-
-
-# -- generators by id ----------------------------------------------------------------------------
-
-
-def registered_generators() -> list[tuple[str, Any]]:
-    """Every ``(generator_id, class or factory)`` pair the plugins know of, asked afresh."""
-    pairs: list[tuple[str, Any]] = []
-    for answer in get_plugin_manager().hook.ik_generators():
-        pairs.extend(answer or ())
-    return pairs
-
-
-def registered_id(cls: Any) -> str | None:
-    """The id ``cls`` is registered under, if any."""
-    for generator_id, registered in registered_generators():
-        if registered is cls:
-            return generator_id
-    return None
-
-
-def make_generator(generator_id: str, **kwargs: Any) -> Any:
-    """A new generator from the class (or factory) registered as ``generator_id``."""
-    pairs = registered_generators()
-    for registered_as, factory in pairs:
-        if registered_as == generator_id:
-            return factory(**kwargs)
-    known = ", ".join(sorted({repr(name) for name, _ in pairs})) or "none"
-    raise PayloadError(
-        f"no generator is registered as {generator_id!r} in this process (registered: "
-        f"{known}); does it load the same plugins and register the same generators?"
-    )
 
 
 def _imported(path: str) -> Any:
@@ -126,7 +95,8 @@ def describe_generator(generator: Any, generator_id: str | None = None) -> dict[
     """``{"generator_id": ...}`` or ``{"generator_path": ...}``, with any ``generator_kwargs``."""
     cls = type(generator)
     described: dict[str, Any] = {}
-    generator_id = generator_id or cls.__dict__.get("_ik_generator_id") or registered_id(cls)
+    generator_id = generator_id or cls.__dict__.get("_ik_generator_id")
+    generator_id = generator_id or generator_registry.id_of(cls)
     if generator_id is not None:
         described["generator_id"] = generator_id
     else:
@@ -137,8 +107,8 @@ def describe_generator(generator: Any, generator_id: str | None = None) -> dict[
             importable = False
         if not importable:
             raise PayloadError(
-                f"{path} is neither registered (imagekit.register.generator, or a plugin's "
-                "ik_generators) nor importable by that path, so another process cannot make it"
+                f"{path} is neither registered (ik_host.generators, imagekit.register.generator "
+                "in Django) nor importable by that path, so another process cannot make it"
             )
         described["generator_path"] = path
     get_kwargs = getattr(generator, "get_generator_kwargs", None)
@@ -287,7 +257,13 @@ def rebuild(
     if source_ref is not None:
         kwargs["source"] = opener(source_ref)
     if "generator_id" in payload:
-        generator = make_generator(payload["generator_id"], **kwargs)
+        try:
+            factory = generator_registry.get_class(payload["generator_id"])
+        except NotRegistered as exc:
+            raise PayloadError(
+                f"{exc} Does this process register the same generators as the requester?"
+            ) from exc
+        generator = factory(**kwargs)
     elif "generator_path" in payload:
         try:
             generator = _imported(payload["generator_path"])(**kwargs)
@@ -295,9 +271,8 @@ def rebuild(
             raise PayloadError(f"the payload's generator: {exc}") from exc
     else:
         raise PayloadError(f"the payload names no generator: {dict(payload)!r}")
-    force = bool(payload.get("force", False))
     hook = get_plugin_manager().hook.ik_cachefile_for_payload
-    file = hook(generator=generator, force=force)
+    file = hook(generator=generator)
     if file is None:  # not ``or``: a cache file's truth asks whether it exists
         file = CacheFile(generator)
     expected = payload.get("cachefile")
@@ -369,10 +344,7 @@ __all__ = [
     "describe_generator",
     "describe_source",
     "generate_here",
-    "make_generator",
     "open_source",
     "prepare_worker",
     "rebuild",
-    "registered_generators",
-    "registered_id",
 ]

@@ -52,11 +52,11 @@ class CacheFileLike(NamedFile, Protocol):
     def generate(self, force: bool = False) -> Any:
         """Ask the file's backend to make it (now or later). Called by strategies."""
 
-    def _generate(self) -> StateRecord:
+    def make(self, replace: bool = False) -> StateRecord:
         """Generate and store the file here and now; its new record (``EXISTS``, sizes).
 
-        Called by a backend that generates in process (``ik_defaults``' ``generate_now``).
-        Host-private today: issue 16 makes it public under its own name.
+        Called by a backend that makes files in process (``ik_defaults``' ``generate_now``),
+        with ``replace=force``: a forced generation overwrites the stored file.
         """
 
 
@@ -68,7 +68,7 @@ class RememberingCacheFile(CacheFileLike, Protocol):
     cost one state lookup in all; a file without it is looked up every time.
     """
 
-    known_state: StateRecord | None
+    existence_record: StateRecord | None
 
 
 # -- strategies: when to generate -------------------------------------------------------------
@@ -410,8 +410,9 @@ class HashKeyedGenerator(Protocol):
     """Optional: a generator whose equal instances share one hash computation."""
 
     def hash_key(self) -> Any:
-        """Called by ``ImageSpec.get_hash`` and the Django template tags: a hashable stand-in
-        for what shapes the output, or None when there is none."""
+        """Called by ``ImageSpec.get_hash`` and by ``ik_host.cachefile.warm_cachefile``: a
+        hashable stand-in for what shapes the output, or None when there is none (a generator
+        without it, or answering None, is named anew for every use)."""
 
 
 @runtime_checkable

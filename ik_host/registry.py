@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,8 +169,25 @@ class Registries:
                     self.by_kind[kind].add(record, info.provider)
                     self.by_plugin.setdefault(info.name, []).append(record)
 
+        # Told of every event a cache file's strategy is told of (the Django app's signals).
+        self.listeners: list[Callable[[Any, str], None]] = [
+            listener for answer in pm.hook.ik_cachefile_listeners() for listener in answer or ()
+        ]
+        self._urls_are_stable = pm.hook.ik_storage_urls_are_stable
+        self._stable_by_class: dict[type, bool] = {}
+
     def __getitem__(self, kind: str) -> Registry:
         return self.by_kind[kind]
+
+    def stable_urls(self, storage: Any) -> bool:
+        """Whether a plugin says ``storage``'s URLs depend on the name alone; asked once per
+        storage class."""
+        cls = storage.__class__  # not type(): a lazy object standing for a storage
+        stable = self._stable_by_class.get(cls)
+        if stable is None:
+            stable = bool(self._urls_are_stable(storage=storage))
+            self._stable_by_class[cls] = stable
+        return stable
 
 
 @functools.lru_cache(maxsize=4)
@@ -215,16 +232,3 @@ def module_exports(module: str, kind: str, exported: Mapping[str, str]) -> Calla
         )
 
     return __getattr__
-
-
-def iter_source_groups() -> Iterator[tuple[str, Any]]:
-    """Every ``(generator_id, source_group)`` pair all plugins know of, asked afresh each time."""
-    for answer in get_plugin_manager().hook.ik_source_groups():
-        yield from answer or ()
-
-
-def iter_sources(generator_id: str) -> Iterator[Any]:
-    """Every source file of every group registered for ``generator_id``."""
-    for group_id, group in iter_source_groups():
-        if group_id == generator_id:
-            yield from group.files()

@@ -7,9 +7,10 @@ Registries and configuration follow the manager in use, so nothing else needs re
 For tests of the host itself, or of one plugin without the others, small in-memory fakes fill
 every role without Pillow, Django or any plugin: ``MemoryStorage``, ``MemoryStateCache``,
 ``FakeEngine`` (it "encodes" a short text header), ``FakeBackend``, ``FakeStrategy`` and
-``fake_namer``. ``FakeComponents`` registers them all as ``"fake"``; ``only_plugins`` runs code
-with exactly the plugins given registered (no entry points); the ``ik_fakes`` fixture does both
-and makes the fakes the configuration in force.
+``fake_namer``. ``FakeComponents`` registers them all as ``"fake"`` and answers the image
+formats JPEG, PNG, WEBP and GIF; ``only_plugins`` runs code with exactly the plugins given
+registered (no entry points); the ``ik_fakes`` fixture does both and makes the fakes the
+configuration in force.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pytest
 from ik_host import hookimpl
 from ik_host.config import Config, get_config, set_config
 from ik_host.errors import SourceImageError
+from ik_host.formats import ImageFormat
 from ik_host.plugins import IKPluginManager, make_plugin_manager, use_plugin_manager
 from ik_host.records import Backend, Engine, GeneratedImage, Job, Namer, StateCache, Storage
 from ik_host.records import Strategy as StrategyRecord
@@ -200,7 +202,7 @@ class FakeBackend:
         if not force and self.exists(file):
             return None
         try:
-            record = file._generate()
+            record = file.make(replace=force)
         except Exception as exc:
             self.records[file.name] = StateRecord(CacheFileState.FAILED, error=str(exc))
             raise
@@ -270,6 +272,16 @@ class FakeComponents:
     @hookimpl
     def ik_register_backends(self) -> list[Backend]:
         return [Backend("fake", FakeBackend)]
+
+    @hookimpl
+    def ik_image_formats(self) -> list[ImageFormat]:
+        """The few formats host tests name files in, as Pillow's engine answers them."""
+        return [
+            ImageFormat("JPEG", (".jpg", ".jpeg"), True, "image/jpeg"),
+            ImageFormat("PNG", (".png",), True, "image/png"),
+            ImageFormat("WEBP", (".webp",), True, "image/webp"),
+            ImageFormat("GIF", (".gif",), True, "image/gif"),
+        ]
 
     @hookimpl
     def ik_register_strategies(self) -> list[StrategyRecord]:

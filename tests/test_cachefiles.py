@@ -120,11 +120,11 @@ def test_a_copy_shares_the_components_but_not_the_open_file_or_known_state(
     file = CacheFile(Thumbnail(source=SOURCE))
     file.resolve()
     file.read()
-    file.known_state = file.state()
+    file.existence_record = file.state()
     twin = file.copy()
     assert twin.name == file.name and twin.storage is file.storage
     assert twin.cachefile_backend is file.cachefile_backend
-    assert twin._file is None and twin.known_state is None
+    assert twin._file is None and twin.existence_record is None
 
 
 def test_state_keys_are_short_and_plain() -> None:

@@ -9,7 +9,7 @@ import pytest
 from ik_host import formats, hookimpl
 from ik_host.errors import UnknownExtension, UnknownFormat
 from ik_host.formats import ImageFormat
-from ik_host.testing import only_plugins
+from ik_host.testing import FakeComponents, only_plugins
 
 
 class CountingFormats:
@@ -23,6 +23,17 @@ class CountingFormats:
     def ik_image_formats(self) -> list[ImageFormat]:
         self.asked += 1
         return self.formats
+
+
+def test_the_fakes_name_files() -> None:
+    with only_plugins(FakeComponents()):
+        assert formats.normalize_format("jpg") == "JPEG"
+        assert formats.extension_to_format("JPEG") == "JPEG"
+        assert formats.format_to_extension("webp") == ".webp"
+        assert formats.format_to_mimetype("GIF") == "image/gif"
+        assert formats.suggest_extension("photos/a.jpeg", "JPEG") == ".jpeg"
+        assert formats.suggest_extension("photos/a.png", "jpg") == ".jpg"
+        assert formats.suggest_extension("notes.txt", None) == ""
 
 
 def test_known_names_ask_the_plugins_once() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from ik_host.components import get_state_cache
 from ik_host.config import Config, get_config
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Namer, StateCache, Storage
-from ik_host.registry import iter_source_groups, iter_sources
 from ik_host.specs import ImageSpec
 from ik_host.testing import FakeComponents, fake_config, only_plugins
 
@@ -144,26 +142,6 @@ def test_without_an_answer_the_host_defaults_apply(register_plugin: Callable[...
     register_plugin(Components())
     assert get_config().cachefile_dir == "CACHE/images"
     assert get_config().backend == Config().backend == "simple"
-
-
-def test_source_groups_from_every_plugin(
-    register_plugin: Callable[..., Any], tmp_path: Path
-) -> None:
-    class Dir:
-        def files(self) -> Any:
-            yield from sorted(tmp_path.glob("*.png"))
-
-    class Groups:
-        @hookimpl
-        def ik_source_groups(self) -> list[tuple[str, Any]]:
-            return [("app:thumb", Dir()), ("app:other", Dir())]
-
-    for name in ("a.png", "b.png"):
-        (tmp_path / name).write_bytes(b"listed, never read")
-    register_plugin(Groups())
-    assert [gid for gid, _ in iter_source_groups()] == ["app:thumb", "app:other"]
-    assert [p.name for p in iter_sources("app:thumb")] == ["a.png", "b.png"]
-    assert list(iter_sources("app:missing")) == []
 
 
 def test_unregistering_removes_the_components(register_plugin: Callable[..., Any]) -> None:

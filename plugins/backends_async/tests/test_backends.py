@@ -21,11 +21,11 @@ from ik_backends_async.queue_options import AsyncOptions, current_options
 from ik_backends_async.worker import generate_from_payload
 from ik_host.components import get_backend
 from ik_host.config import Config, get_config, set_config
+from ik_host.payloads import PayloadError, describe
 from ik_host.registry import get_registry
 from ik_host.state_records import CacheFileState, StateRecord, state_key
 from ik_testproject.images import image_bytes
 from imagekit.cachefiles import ImageCacheFile, backends
-from imagekit.management.django_sources import PayloadError, describe
 from imagekit.registry import generator_registry
 
 pytestmark = pytest.mark.django_db

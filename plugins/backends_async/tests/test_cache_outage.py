@@ -25,11 +25,11 @@ from ik_backends_async import queue_backends as backends_module
 from ik_backends_async.worker import generate_from_payload
 from ik_host.config import get_config, set_config
 from ik_host.errors import SourceImageError
+from ik_host.payloads import PayloadError, describe
 from ik_host.state_records import CacheFileState
 from ik_testproject.asyncapp.models import AsyncPhoto
 from ik_testproject.images import image_bytes, image_content
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.django_sources import PayloadError, describe
 from imagekit.registry import generator_registry
 from tests import services
 

@@ -21,13 +21,13 @@ from django.core.management import call_command
 from django.db import connections
 from PIL import Image
 
+from ik_host.payloads import describe
 from ik_host.state_records import CacheFileState
 from ik_testproject.asyncapp.models import SPECS, AsyncPhoto, SizedAsyncPhoto
 from ik_testproject.asyncapp.sharedsettings import RETRY_AFTER
 from ik_testproject.asyncapp.storages import ARM, STARTED
 from ik_testproject.images import image_bytes, image_content
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.django_sources import describe
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "async"])
 

@@ -62,10 +62,9 @@ print(json.dumps(sorted(names)))
 
 GENERATE_A_PLAIN_FILE = """
 from ik_backends_async import generate_from_payload
-from ik_host import hookimpl
 from ik_host.cachefile import CacheFile
+from ik_host.generators import generator_registry
 from ik_host.payloads import describe
-from ik_host.plugins import get_plugin_manager
 from ik_host.specs import ImageSpec
 from ik_processors_pilkit import ResizeToFill
 
@@ -75,13 +74,7 @@ class Thumb(ImageSpec):
     processors = [ResizeToFill(20, 10)]
 
 
-class Generators:
-    @hookimpl
-    def ik_generators(self):
-        return [("plain:thumb", Thumb)]
-
-
-get_plugin_manager().register(Generators(), name="plain-generators")
+generator_registry.register("plain:thumb", Thumb)
 payload = json.loads(json.dumps(describe(CacheFile(Thumb(source=sys.argv[1])))))
 made = generate_from_payload(payload)
 again = generate_from_payload(payload)

@@ -89,10 +89,10 @@ class CachedFileBackend:
     def get_record(self, file: Any, check_if_unknown: bool = True) -> StateRecord:
         """The cached record; on a miss, ask the storage (once) and remember its answer.
 
-        A cache file that was seen to exist keeps that record (``file.known_state``), so
+        A cache file that was seen to exist keeps that record (``file.existence_record``), so
         repeated accesses on one cache file object cost one lookup in all.
         """
-        known = getattr(file, "known_state", None)
+        known = getattr(file, "existence_record", None)
         if known is not None:
             return known
         key = self.get_key(file)
@@ -115,8 +115,8 @@ class CachedFileBackend:
 
     @staticmethod
     def _remember(file: Any, record: StateRecord) -> None:
-        if hasattr(file, "known_state"):
-            file.known_state = record if record.state is CacheFileState.EXISTS else None
+        if hasattr(file, "existence_record"):
+            file.existence_record = record if record.state is CacheFileState.EXISTS else None
 
     def set_record(self, file: Any, record: StateRecord) -> None:
         self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
@@ -251,7 +251,7 @@ class CachedFileBackend:
                 self.cache_delete(lock_key)
             return record
         try:
-            record = file._generate()
+            record = file.make(replace=force)
             # Recorded before the lock goes: a waiter that takes the free lock must find the
             # file known to exist, or it would generate it a second time.
             self.set_record(file, record)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ik_defaults import (
     cached_backends,
     cachefile_namers,
@@ -67,3 +69,9 @@ def ik_install_hint(kind: str, name: str) -> str | None:
     if kind == "engine" and name.lower() == "pillow":
         return "pip install ik-processors-pilkit"
     return None
+
+
+@hookimpl
+def ik_storage_urls_are_stable(storage: Any) -> bool | None:
+    # The URL is the base URL and the quoted name: nothing signed, nothing expiring.
+    return True if type(storage) is filesystem_storage.FileSystemStorage else None

@@ -89,3 +89,13 @@ def test_memory_cache_expiry_and_atomic_add() -> None:
         thread.join()
     assert len(winners) == 1
     assert cache.delete("lock") and not cache.delete("lock")
+
+
+def test_the_filesystem_storages_urls_are_remembered_but_not_a_subclasss(tmp_path: Path) -> None:
+    class Signed(FileSystemStorage):
+        def url(self, name: str) -> str:
+            return super().url(name) + "?signature=..."
+
+    registries = get_registry()
+    assert registries.stable_urls(FileSystemStorage(str(tmp_path))) is True
+    assert registries.stable_urls(Signed(str(tmp_path))) is False

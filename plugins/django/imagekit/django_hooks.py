@@ -1,7 +1,6 @@
-"""The Django app's answers to the host's hooks: the configuration, the generators and source
-groups registered with ``imagekit.register``, Django's sources in payloads, Django's own names
-for storages and caches (``STORAGES`` and ``CACHES`` aliases), and what to install for the
-components this distribution's extras and dependencies provide.
+"""The Django app's answers to the host's hooks: the configuration, Django's sources in
+payloads, Django's own names for storages and caches (``STORAGES`` and ``CACHES`` aliases),
+and what to install for the components this distribution's extras and dependencies provide.
 
 The host loads this module through the ``ik_host`` entry point ``django``, possibly outside any
 Django project (``python -m ik_host plugins``, a worker without Django settings). So it holds
@@ -21,7 +20,7 @@ from django.core.files.storage import storages
 from ik_host import hookimpl
 from ik_host.config import Config
 from ik_host.records import normalize_name
-from imagekit import registry, settings_config, utils
+from imagekit import django_storages, settings_config, utils
 
 # Components that ik-django's extras (or its own dependencies) install, by (kind, short name).
 _EXTRA = "pip install 'ik-django[{}]'"
@@ -47,19 +46,6 @@ def ik_config() -> Config | None:
 
 
 @hookimpl
-def ik_source_groups() -> list[tuple[str, Any]]:
-    return registry.source_group_registry.items()
-
-
-@hookimpl
-def ik_generators() -> list[tuple[str, Any]]:
-    generators = registry.generator_registry
-    return [
-        (generator_id, generators.get_class(generator_id)) for generator_id in generators.get_ids()
-    ]
-
-
-@hookimpl
 def ik_describe_source(source: Any) -> dict[str, Any] | None:
     from imagekit.management.django_sources import django_reference  # noqa: PLC0415  (see above)
 
@@ -76,12 +62,12 @@ def ik_open_source(ref: dict[str, Any]) -> Any | None:
 
 
 @hookimpl
-def ik_cachefile_for_payload(generator: Any, force: bool) -> Any | None:
+def ik_cachefile_for_payload(generator: Any) -> Any | None:
     if not settings_config.settings_available():
         return None
-    from imagekit.management.django_sources import cachefile_for_payload  # noqa: PLC0415
+    from imagekit.cachefiles import ImageCacheFile  # noqa: PLC0415  (see above)
 
-    return cachefile_for_payload(generator, force)
+    return ImageCacheFile(generator)
 
 
 @hookimpl
@@ -107,3 +93,20 @@ def ik_resolve_alias(kind: str, name: str) -> Any | None:
 def ik_install_hint(kind: str, name: str) -> str | None:
     # A dotted path (``imagekit.cachefiles.backends.Celery``) is known by its last part.
     return _INSTALL_HINTS.get((kind, normalize_name(name.rsplit(".", 1)[-1])))
+
+
+@hookimpl
+def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
+    return django_storages.save_cachefile(storage, name, content, replace)
+
+
+@hookimpl
+def ik_storage_urls_are_stable(storage: Any) -> bool | None:
+    return True if django_storages.has_pure_urls(storage) else None
+
+
+@hookimpl
+def ik_cachefile_listeners() -> list[Any]:
+    from imagekit.cachefiles import send_required  # noqa: PLC0415  (see above)
+
+    return [send_required]

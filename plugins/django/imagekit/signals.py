@@ -1,7 +1,8 @@
 """The signals between cache files, source groups and strategies.
 
-``existence_required`` and ``content_required`` are sent by an ``ImageCacheFile`` (sender: its
-class, ``file``: the cache file) when its file must exist or its bytes are needed;
+``existence_required`` and ``content_required`` are sent for a cache file (sender: its class,
+``file``: the cache file) when its file must exist or its bytes are needed, by
+``imagekit.cachefiles.send_required``, which the app hands the host as a cache-file listener;
 ``source_saved`` is sent by a source group (sender: the group, ``source``: the saved file) when a
 source image is created or changed. The receivers that hand them to each file's strategy are
 connected in ``ImagekitConfig.ready()`` (``imagekit.receivers``); projects may add their own.

@@ -1,8 +1,10 @@
-"""Generators by id and source groups by generator id (imagekit.registry)."""
+"""Generators by id and source groups by generator id (imagekit.registry), which are the
+host's registries under django-imagekit's names."""
 
 import pytest
 
 import imagekit
+from ik_host import errors, generators
 from imagekit import ImageSpec
 from imagekit.exceptions import AlreadyRegistered, NotRegistered
 from imagekit.registry import (
@@ -36,6 +38,14 @@ def test_package_exports():
     assert imagekit.ImageSpec is ImageSpec
 
 
+def test_the_registries_and_their_errors_are_the_hosts():
+    assert generator_registry is generators.generator_registry
+    assert source_group_registry is generators.source_group_registry
+    assert (AlreadyRegistered, NotRegistered) == (errors.AlreadyRegistered, errors.NotRegistered)
+    with pytest.raises(NotRegistered):  # what code written for django-imagekit catches
+        generators.generator_registry.get("tests:nowhere")
+
+
 @pytest.mark.usefixtures("clean_ids")
 def test_register_get_unregister():
     register.generator("tests:one", One)
@@ -46,7 +56,7 @@ def test_register_get_unregister():
     assert generator_registry.get_class("tests:one") is One
     assert "tests:one" in generator_registry.get_ids()
 
-    with pytest.raises(AlreadyRegistered, match=r"'tests:one'.*test_registry.One.*Two"):
+    with pytest.raises(AlreadyRegistered, match=r"'tests:one'.*test_django_registry.One.*Two"):
         register.generator("tests:one", Two)
     with pytest.raises(NotRegistered, match="is not the generator registered"):
         unregister.generator("tests:one", Two)
@@ -65,13 +75,14 @@ def test_register_as_a_decorator():
     assert generator_registry.get_class("tests:decorated") is Decorated
 
 
-def test_source_groups_reach_the_host_hook():
+def test_source_groups_reach_the_host_registry():
     group = object()
     register.source_group("tests:grouped", group)
     register.source_group("tests:grouped", group)  # once only
     try:
         assert source_group_registry.get_source_groups("tests:grouped") == [group]
         assert list(iter_source_groups()).count(("tests:grouped", group)) == 1
+        assert generators.source_group_registry.get_source_groups("tests:grouped") == [group]
     finally:
         unregister.source_group("tests:grouped", group)
     assert source_group_registry.get_source_groups("tests:grouped") == []

@@ -34,7 +34,6 @@ from ik_testproject.tagapp.models import GenOther, GenPhoto
 from imagekit import ImageSpec, register, unregister
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.management import jobs, progress
-from imagekit.management.idpatterns import compile_pattern, match_ids
 from imagekit.processors import ResizeToFill
 from imagekit.specs.sourcegroups import source_group_for
 
@@ -244,29 +243,6 @@ def test_a_generator_without_source_groups_has_nothing_to_do():
     ]
 
 
-@pytest.mark.parametrize(
-    ("pattern", "matches", "misses"),
-    [
-        ("a:b:c", ["a:b:c", "a:b:c:d"], ["a:b:cd", "a:b", "xa:b:c"]),
-        ("a:*:c", ["a:b:c", "a::c", "a:bee:c", "a:b:c:d"], ["a:b:b:c", "a:b:cd"]),
-        ("a:*", ["a:b", "a:b:c", "a:b:c:d"], ["a", "b:a", "ab:c"]),
-        ("a:**", ["a:b", "a:b:c:d"], ["b:a", "a"]),
-        ("**:c", ["a:c", "a:b:c"], ["a:cc"]),
-        ("a.b:*", ["a.b:c"], ["axb:c"]),
-    ],
-)
-def test_pattern_language(pattern, matches, misses):
-    regex = compile_pattern(pattern)
-    assert all(regex.match(generator_id) for generator_id in matches)
-    assert not any(regex.match(generator_id) for generator_id in misses)
-
-
-def test_match_ids_keeps_order_and_reports_misses():
-    assert match_ids(["b:*", "a:x", "zz:*"], ["a:x", "b:1", "b:2"]) == (
-        ["b:1", "b:2", "a:x"], ["zz:*"]
-    )
-
-
 # -- ik_plugins --------------------------------------------------------------------------------
 
 
@@ -287,7 +263,7 @@ def test_ik_plugins_text_lists_distributions_and_components():
 
     text = out.getvalue()
     assert "(ik-defaults 0.1.0)" in text
-    assert "ik_source_groups" in text
+    assert "ik_config" in text
     assert "backend: simple" in text
 
 

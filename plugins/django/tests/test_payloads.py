@@ -9,6 +9,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image
 
+from ik_host.payloads import (
+    EXISTED,
+    GENERATED,
+    CacheFileNameMismatch,
+    PayloadError,
+    SourceGone,
+    cachefile_exists,
+    describe,
+    describe_source,
+    generate_here,
+)
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_bytes, image_content
 from ik_testproject.tagapp.models import GenPhoto
@@ -16,20 +27,7 @@ from ik_testproject.testapp.imagegenerators import Square
 from ik_testproject.testapp.models import SizedProfile
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
-from imagekit.management.django_sources import (
-    EXISTED,
-    GENERATED,
-    CacheFileNameMismatch,
-    LazySource,
-    PayloadError,
-    SourceGone,
-    cachefile_exists,
-    describe,
-    describe_source,
-    generate_here,
-    rebuild,
-    storage_reference,
-)
+from imagekit.management.django_sources import LazySource, rebuild, storage_reference
 from imagekit.processors import ResizeToFill
 from imagekit.registry import generator_registry, register, unregister
 

@@ -25,7 +25,7 @@ from ik_host.errors import CacheFileError
 from ik_host.state_records import CacheFileState
 from ik_testproject.tagapp.models import TagPhoto
 from ik_testproject.testapp.custom_components import RenamingStorage
-from imagekit.cachefiles import writes_in_place
+from imagekit.django_storages import writes_in_place
 from imagekit.templatetags._generators import cache_file
 from tests import badinput, services
 

@@ -1,14 +1,17 @@
 """A warm access does no avoidable work: one state lookup, no hashing twice, no file opened."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.template import Context, Template
 from django.test import override_settings
 
 from ik_host import specs as host_specs
+from ik_host.cachefile import forget_warm_cachefiles
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
-from imagekit.cachefiles import storage_url
+from imagekit.cachefiles import ImageCacheFile
 from imagekit.signals import content_required, existence_required
 from imagekit.templatetags._sizes import SizeError
 from imagekit.utils import get_cache
@@ -72,9 +75,18 @@ def test_spec_hash_is_computed_once_for_many_instances(warm_profile, monkeypatch
 
     monkeypatch.setattr(host_specs.ImageSpec, "compute_hash", counting)
     host_specs._hash_memo.clear()
+    forget_warm_cachefiles()
     names = {Profile.objects.get().avatar_thumbnail.name for _ in range(5)}
     assert len(names) == 1
     assert len(calls) == 1
+
+
+def test_fresh_instances_share_one_resolved_cache_file_but_read_their_own_source(warm_profile):
+    first, second = Profile.objects.get(), Profile.objects.get()
+    one, other = first.avatar_thumbnail, second.avatar_thumbnail
+    assert one is not other and one.name == other.name
+    assert one._resolved["storage"] is other._resolved["storage"]  # resolved once, copied
+    assert one.generator.source is first.avatar and other.generator.source is second.avatar
 
 
 def test_specs_computed_from_the_model_are_hashed_per_instance(monkeypatch):
@@ -112,7 +124,7 @@ def test_project_listeners_still_get_the_signals(warm_profile):
     assert heard == [file.name, file.name]
 
 
-def test_filesystem_urls_are_quoted_once_and_follow_media_url(warm_profile, monkeypatch):
+def test_filesystem_urls_are_quoted_once_per_file_and_follow_media_url(warm_profile, monkeypatch):
     first = warm_profile.avatar_thumbnail.url
     calls = []
     original = FileSystemStorage.url
@@ -122,11 +134,13 @@ def test_filesystem_urls_are_quoted_once_and_follow_media_url(warm_profile, monk
         return original(self, name)
 
     monkeypatch.setattr(FileSystemStorage, "url", counting)
+    profile = Profile.objects.get()
     with override_settings(MEDIA_URL="https://cdn.example.com/media/"):
-        moved = [Profile.objects.get().avatar_thumbnail.url for _ in range(3)]
+        moved = [profile.avatar_thumbnail.url for _ in range(3)]
     assert moved == ["https://cdn.example.com/media/" + first.removeprefix("/media/")] * 3
     assert len(calls) == 1  # asked once for the new base URL, then remembered
-    assert Profile.objects.get().avatar_thumbnail.url == first and len(calls) == 1
+    assert [profile.avatar_thumbnail.url for _ in range(2)] == [first] * 2
+    assert len(calls) == 2  # the settings changed back: asked once more
 
 
 def test_one_instance_keeps_its_url_until_media_url_or_the_name_changes(warm_profile):
@@ -148,11 +162,19 @@ def test_a_storage_with_its_own_urls_is_asked_every_time():
             type(self).calls += 1
             return f"/signed/{name}?n={type(self).calls}"
 
-    storage = Signed(location="unused", base_url="/media/")
-    assert storage_url(storage, "a.jpg") == "/signed/a.jpg?n=1"
-    assert storage_url(storage, "a.jpg") == "/signed/a.jpg?n=2"
+    def url_twice(storage):
+        strategy = {"on_existence_required": id}  # the file is taken to exist
+        file = ImageCacheFile(object(), "a b.jpg", storage, cachefile_strategy=strategy)
+        return [file.url, file.url]
+
+    assert url_twice(Signed(location="unused", base_url="/media/")) == [
+        "/signed/a b.jpg?n=1",
+        "/signed/a b.jpg?n=2",
+    ]
     plain = FileSystemStorage(location="unused", base_url="/m/")
-    assert storage_url(plain, "a b.jpg") == "/m/a%20b.jpg" == storage_url(plain, "a b.jpg")
+    plain.url = mock.Mock(wraps=plain.url)  # an instance attribute: the class's url is Django's
+    assert url_twice(plain) == ["/m/a%20b.jpg", "/m/a%20b.jpg"]
+    assert plain.url.call_count == 1
 
 
 def _tag_source(name):

@@ -119,7 +119,7 @@ def test_processors_hash_as_pilkit_classes_with_pilkit_state():
     assert b"I255\nI255\nI255\nI0\nt" in data and b"Vy\np" in data
     assert b"cpilkit.processors.filter\nGaussianBlur\n" in canonical_pickle(p.GaussianBlur(1))
     # Not in pilkit 3.0: pickled as ours.
-    assert b"cik_processors_pilkit.base\nSetOpacity\n" in canonical_pickle(p.SetOpacity(0.5))
+    assert b"cik_processors_pilkit.pilkit_base\nSetOpacity\n" in canonical_pickle(p.SetOpacity(0.5))
 
 
 def test_a_changed_processor_hashes_differently():

@@ -1,5 +1,4 @@
-"""Django's sources in the host's payloads (``ik_host.payloads``), and the names this app has
-always offered for them.
+"""Django's sources in the host's payloads (``ik_host.payloads``).
 
 The payload protocol (describe a cache file as plain JSON, rebuild it in another process) is the
 host's, so a worker without Django can use it. This module teaches it Django's sources, through
@@ -11,8 +10,7 @@ the hooks this app answers (``imagekit.django_hooks``):
   that can be deconstructed, ``{"class", "args", "kwargs"}``.
 
 ``Rebuilder`` reads each model row and storage once for many payloads (``generateimages
---jobs``); ``rebuild``, ``generate_here`` and the rest are the host's, made for Django's cache
-files (``ImageCacheFile``).
+--jobs``); describing, rebuilding and making are the host's (``ik_host.payloads``).
 """
 
 from __future__ import annotations
@@ -28,18 +26,7 @@ from django.core.files.storage import default_storage, storages
 
 from ik_host import payloads as host
 from ik_host.paths import source_name
-from ik_host.payloads import (
-    EXISTED,
-    GENERATED,
-    PAYLOAD_VERSION,
-    CacheFileNameMismatch,
-    PayloadError,
-    SourceGone,
-    cachefile_exists,
-    describe,
-    describe_generator,
-    describe_source,
-)
+from ik_host.payloads import PayloadError, SourceGone
 from ik_host.registry import import_path
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.settings_config import settings_available
@@ -201,44 +188,3 @@ class Rebuilder:
 def rebuild(payload: Mapping[str, Any], *, check_name: bool = True) -> ImageCacheFile:
     """The cache file ``payload`` describes (see ``Rebuilder.cachefile``)."""
     return Rebuilder().cachefile(payload, check_name=check_name)
-
-
-def cachefile_for_payload(generator: Any, force: bool) -> ImageCacheFile:
-    """The ``ImageCacheFile`` of a generator rebuilt from a payload; ``force`` replaces a file
-    that exists (Django storages never overwrite: they save under another name)."""
-    file = ImageCacheFile(generator)
-    file._replace_existing = force
-    return file
-
-
-# -- generating here -----------------------------------------------------------------------------
-
-
-def generate_here(file: Any, force: bool = False) -> str:
-    """Make ``file`` in this process (see ``ik_host.payloads.generate_here``); a forced
-    ``ImageCacheFile`` replaces the file it finds, which a Django storage would not."""
-    if force and isinstance(file, ImageCacheFile):
-        file._replace_existing = True  # deleted just before saving, in ImageCacheFile._store
-    return host.generate_here(file, force)
-
-
-__all__ = [
-    "EXISTED",
-    "GENERATED",
-    "PAYLOAD_VERSION",
-    "CacheFileNameMismatch",
-    "LazySource",
-    "PayloadError",
-    "Rebuilder",
-    "SourceGone",
-    "cachefile_exists",
-    "cachefile_for_payload",
-    "describe",
-    "describe_generator",
-    "describe_source",
-    "django_reference",
-    "generate_here",
-    "is_django_reference",
-    "rebuild",
-    "storage_reference",
-]

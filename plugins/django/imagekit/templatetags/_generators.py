@@ -9,9 +9,8 @@ from typing import Any
 
 from django.db.models.fields.files import FieldFile
 
-from ik_host.config import get_config
+from ik_host.cachefile import forget_warm_cachefiles, warm_cachefile
 from ik_host.hashing import exact_key
-from ik_host.memo import ClearingMemo
 from ik_host.paths import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
@@ -21,41 +20,18 @@ from imagekit.templatetags._sizes import max_size, scale
 def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
     """The cache file of the generator registered as ``generator_id``, made with ``kwargs``.
 
-    A tag renders the same few files over and over, from sources that are new objects each
-    request (fresh model instances) but the same stored files. So the cache file made for a
-    source's (storage, name) and the same arguments is kept, name and components resolved, and
-    each render gets its own copy of it: what remains per render is its one state lookup.
+    Kept between renders by the host's warm-path memo (``ik_host.cachefile.warm_cachefile``).
     """
-    key = _memo_key(generator_id, kwargs)
-    if key is None:
-        return ImageCacheFile(generator_registry.get(generator_id, **kwargs))
-    kept = _KEPT.get(key)
-    if kept is None:
-        file = ImageCacheFile(generator_registry.get(generator_id, **kwargs))
-        if not _shaped_by_arguments(file.generator):
-            return file
-        file.resolve()
-        kept = _KEPT.keep(key, file)
-    twin = kept.copy()
-    twin.read_from(kwargs["source"])
-    return twin
-
-
-def _shaped_by_arguments(generator: Any) -> bool:
-    """Whether the generator's output (so its file's name) follows from its class and
-    arguments alone: not a spec that reads its source's model instance ("specs that
-    change"), which must be built, and named, for each instance."""
-    hash_key = getattr(generator, "hash_key", None)
-    return hash_key is not None and hash_key() is not None
-
-
-# Cache files kept by ``cache_file``, with their keys.
-_KEPT: ClearingMemo[ImageCacheFile] = ClearingMemo(1024)
+    return warm_cachefile(
+        _memo_key(generator_id, kwargs),
+        lambda: ImageCacheFile(generator_registry.get(generator_id, **kwargs)),
+        kwargs.get("source"),
+    )
 
 
 def forget_tag_files() -> None:
     """Drop what the tags keep between renders (after a settings change)."""
-    _KEPT.clear()
+    forget_warm_cachefiles()
     max_size.cache_clear()
 
 
@@ -63,8 +39,8 @@ def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
     """What decides the cache file a tag gets, or None when it cannot be told cheaply.
 
     The source is a stored file, counted by ``ik_host.paths.source_key`` (its storage and
-    name, as the cache file's name does); the configuration and the registered generator by
-    identity, so a settings change or a generator registered anew is a new key.
+    name, as the cache file's name does); the registered generator by identity, so a generator
+    registered anew is a new key (``warm_cachefile`` adds the configuration).
     """
     arguments = []
     for name, value in kwargs.items():
@@ -76,8 +52,7 @@ def _memo_key(generator_id: str, kwargs: Mapping[str, Any]) -> Hashable | None:
             value = exact_key(value)
         # Typed, as the names are: crop=0 and crop=False make differently named files.
         arguments.append((name, type(value), value))
-    key = (get_config(), generator_registry.get_class(generator_id), generator_id,
-           tuple(arguments))
+    key = (generator_registry.get_class(generator_id), generator_id, tuple(arguments))
     try:
         hash(key)
     except TypeError:  # an argument that cannot be a key (a list, say): made anew each time

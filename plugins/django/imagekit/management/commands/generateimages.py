@@ -26,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ik_host.components import get_backend
 from ik_host.config import usable_cores
 from ik_host.forking import fork_unsafe
-from imagekit.management.django_sources import EXISTED, GENERATED, cachefile_exists
-from imagekit.management.idpatterns import match_ids
+from ik_host.generators import match_ids
+from ik_host.payloads import EXISTED, GENERATED, cachefile_exists
 from imagekit.management.jobs import (
     FAILED,
     Item,
@@ -281,8 +281,7 @@ class _Recorder:
 def groups_by_id() -> dict[str, list[Any]]:
     """The registered source groups, by generator id, in registration order.
 
-    Asked afresh on each run: apps register groups as they load, and other plugins may add
-    theirs through the host's ``ik_source_groups`` hook.
+    Asked afresh on each run: apps register groups as they load.
     """
     groups: dict[str, list[Any]] = defaultdict(list)
     for generator_id, group in iter_source_groups():

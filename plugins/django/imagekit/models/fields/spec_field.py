@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import class_prepared
 
+from ik_host.cachefile import warm_cachefile
+from ik_host.paths import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import register
 from imagekit.retired import reject_retired_arguments
@@ -46,7 +48,11 @@ class ImageSpecFileDescriptor:
         memo = instance.__dict__.get(self.memo)
         if memo is not None and memo[0] is source and memo[1] == name:
             return memo[2]
-        file = ImageCacheFile(self.field.get_spec(source=source))
+        file = warm_cachefile(
+            (self.field, source_key(source, name)) if name else None,
+            lambda: ImageCacheFile(self.field.get_spec(source=source)),
+            source,
+        )
         instance.__dict__[self.memo] = (source, name, file)
         return file
 
