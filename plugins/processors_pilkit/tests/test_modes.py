@@ -26,8 +26,8 @@ from ik_processors_pilkit import (
     Transpose,
     TrimBorderColor,
 )
+from plugins.processors_pilkit.tests.pilkit_cases import MODES
 
-MODES = ["1", "L", "LA", "P+t", "RGB", "RGBA", "CMYK", "I;16"]
 RESAMPLING = [
     Resize(10, 7),
     ResizeToCover(10, 10),

@@ -41,6 +41,7 @@ from ik_processors_pilkit import (
     TrimBorderColor,
 )
 from ik_processors_pilkit.pillow_engine import NEUTRAL, RESCALE, process
+from plugins.processors_pilkit.tests.pilkit_cases import ANCHOR_NAMES, colors
 
 # -- images ----------------------------------------------------------------------------------------
 
@@ -91,20 +92,8 @@ dims = st.integers(1, 40)
 bad_dims = st.sampled_from([0, -3, 2.5, "40", True])
 any_dims = dims | bad_dims
 maybe = st.none() | dims
-names = [
-    Anchor.TOP_LEFT,
-    Anchor.TOP,
-    Anchor.TOP_RIGHT,
-    Anchor.LEFT,
-    Anchor.CENTER,
-    Anchor.RIGHT,
-    Anchor.BOTTOM_LEFT,
-    Anchor.BOTTOM,
-    Anchor.BOTTOM_RIGHT,
-]
 fractions = st.sampled_from([0, 0.2, 0.5, 1])
-anchors = st.sampled_from(names) | st.tuples(fractions, fractions) | st.just("nowhere")
-colors = st.none() | st.sampled_from([(0, 0, 0), "#ff000080", (10, 200, 30, 255), "white"])
+anchors = st.sampled_from(ANCHOR_NAMES) | st.tuples(fractions, fractions) | st.just("nowhere")
 
 
 class Promise:

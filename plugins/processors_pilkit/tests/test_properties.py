@@ -9,7 +9,6 @@ from PIL import Image
 
 from ik_processors_pilkit import (
     AddBorder,
-    Anchor,
     Crop,
     ProcessorPipeline,
     Resize,
@@ -21,25 +20,12 @@ from ik_processors_pilkit import (
     SmartResize,
     Thumbnail,
 )
-
-MODES = ["1", "L", "LA", "P+t", "RGB", "RGBA", "CMYK", "I;16"]
-NAMES = [
-    Anchor.TOP_LEFT,
-    Anchor.TOP,
-    Anchor.TOP_RIGHT,
-    Anchor.LEFT,
-    Anchor.CENTER,
-    Anchor.RIGHT,
-    Anchor.BOTTOM_LEFT,
-    Anchor.BOTTOM,
-    Anchor.BOTTOM_RIGHT,
-]
+from plugins.processors_pilkit.tests.pilkit_cases import ANCHOR_NAMES, MODES, colors
 
 dims = st.integers(1, 40)
 maybe_dims = st.none() | dims
 fraction = st.sampled_from([0, 0.1, 0.25, 1 / 3, 0.5, 0.7, 1])
-anchors = st.sampled_from(NAMES) | st.tuples(fraction, fraction)
-colors = st.none() | st.sampled_from([(0, 0, 0), "#ff000080", (10, 200, 30, 255), "white"])
+anchors = st.sampled_from(ANCHOR_NAMES) | st.tuples(fraction, fraction)
 
 
 def scaled(size, ratio: float):

@@ -1,0 +1,27 @@
+"""Cases the pilkit tests draw from at import time (parametrize lists, hypothesis strategies),
+so they cannot be fixtures of ``conftest.py``; test modules import this one by its dotted path
+from the repository root (they cannot import each other)."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from ik_processors_pilkit import Anchor
+
+# The modes pilkit's processors meet in practice; "P+t" is a palette with a transparent index.
+MODES = ["1", "L", "LA", "P+t", "RGB", "RGBA", "CMYK", "I;16"]
+
+ANCHOR_NAMES = [
+    Anchor.TOP_LEFT,
+    Anchor.TOP,
+    Anchor.TOP_RIGHT,
+    Anchor.LEFT,
+    Anchor.CENTER,
+    Anchor.RIGHT,
+    Anchor.BOTTOM_LEFT,
+    Anchor.BOTTOM,
+    Anchor.BOTTOM_RIGHT,
+]
+
+# Colour arguments as the processors take them: none, a tuple, a hex string with alpha, a name.
+colors = st.none() | st.sampled_from([(0, 0, 0), "#ff000080", (10, 200, 30, 255), "white"])
