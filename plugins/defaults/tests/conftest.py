@@ -8,19 +8,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ik_defaults import FileSystemStorage, MemoryStateCache
-from ik_host.config import Config, set_config
+from ik_defaults.defaults_testing import media_root
 
 
 @pytest.fixture
 def media(tmp_path: Path) -> Iterator[Path]:
     """A fresh media root and state cache as the configuration in force."""
-    root = tmp_path / "media"
-    set_config(Config(storage=FileSystemStorage(str(root)), state_cache=MemoryStateCache()))
-    try:
+    with media_root(tmp_path / "media") as root:
         yield root
-    finally:
-        set_config(None)
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from ik_defaults import FileSystemStorage, MemoryStateCache
-from ik_host.config import Config, set_config
+from ik_defaults.defaults_testing import media_root
 
 
 def photo(size: tuple[int, int], mode: str = "RGB", seed: int = 7) -> Image.Image:
@@ -65,9 +64,5 @@ def images() -> SimpleNamespace:
 @pytest.fixture
 def media(tmp_path: Path) -> Iterator[Path]:
     """A fresh media root and state cache as the configuration in force."""
-    root = tmp_path / "media"
-    set_config(Config(storage=FileSystemStorage(str(root)), state_cache=MemoryStateCache()))
-    try:
+    with media_root(tmp_path / "media") as root:
         yield root
-    finally:
-        set_config(None)
