@@ -10,7 +10,8 @@ every role without Pillow, Django or any plugin: ``MemoryStorage``, ``MemoryStat
 ``fake_namer``. ``FakeComponents`` registers them all as ``"fake"`` and answers the image
 formats JPEG, PNG, WEBP and GIF; ``only_plugins`` runs code with exactly the plugins given
 registered (no entry points); the ``ik_fakes`` fixture does both and makes the fakes the
-configuration in force.
+configuration in force. ``Shrink`` (a processor counting its calls) and ``Thumbnail`` (a spec
+using it) serve cache-file tests on the fake engine and on Pillow's alike.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import posixpath
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from ik_host.formats import ImageFormat
 from ik_host.plugins import IKPluginManager, make_plugin_manager, use_plugin_manager
 from ik_host.records import Backend, Engine, GeneratedImage, Job, Namer, StateCache, Storage
 from ik_host.records import Strategy as StrategyRecord
+from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
 
 
@@ -184,6 +187,34 @@ class FakeEngine:
         if match is None:
             raise SourceImageError(name, "not an image the fake engine made")
         return int(match[1]), int(match[2])
+
+
+class Shrink:
+    """A processor resizing to a fixed size, on the fake engine's images as on Pillow's; counts
+    its calls (on the class, reset by the test) so a test sees every generation. ``delay`` holds
+    each call open, for tests of concurrent generation."""
+
+    calls = 0
+    size_role = "rescale"  # its size_hint lets the Pillow engine decode JPEGs at a reduced scale
+
+    def __init__(self, width: int = 40, height: int = 30, delay: float = 0) -> None:
+        self.width, self.height, self.delay = width, height, delay
+
+    def process(self, image: Any) -> Any:
+        type(self).calls += 1
+        time.sleep(self.delay)
+        return image.resize((self.width, self.height))
+
+    def size_hint(self, source_size: tuple[int, int]) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+class Thumbnail(ImageSpec):
+    """A spec for cache-file tests: one ``Shrink``, saved as a JPEG."""
+
+    processors = [Shrink()]
+    format = "JPEG"
+    options = {"quality": 60}
 
 
 # -- when and how to generate ---------------------------------------------------------------------

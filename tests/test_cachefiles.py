@@ -16,30 +16,10 @@ from ik_host.cachefile import CacheFile
 from ik_host.config import DEFAULT_LIMITS
 from ik_host.errors import CacheFileError, MissingSource
 from ik_host.records import Job
-from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord, state_key
-from ik_host.testing import Fakes, MemoryStorage
+from ik_host.testing import Fakes, MemoryStorage, Shrink, Thumbnail
 
 SOURCE = "photos/bulldog.jpg"
-
-
-class Shrink:
-    """Resizes to a fixed size; counts its calls so tests can see every generation."""
-
-    calls = 0
-
-    def __init__(self, width: int = 40, height: int = 30) -> None:
-        self.width, self.height = width, height
-
-    def process(self, img: Any) -> Any:
-        type(self).calls += 1
-        return img.resize((self.width, self.height))
-
-
-class Thumbnail(ImageSpec):
-    processors = [Shrink()]
-    format = "JPEG"
-    options = {"quality": 60}
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ from ik_host.testing import (
     FakeStrategy,
     MemoryStateCache,
     MemoryStorage,
+    Shrink,
     only_plugins,
 )
 
@@ -38,6 +39,8 @@ CONFORMANCE = [
     (FakeStrategy(), protocols.Strategy),
     (FakeStrategy(), protocols.ExistenceStrategy),
     (FakeStrategy(), protocols.ContentStrategy),
+    (Shrink(), protocols.Processor),
+    (Shrink(), protocols.SizeHintProcessor),
 ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ from ik_defaults import FileSystemStorage, MemoryStateCache
 from ik_host.cachefile import CacheFile
 from ik_host.config import Config, get_config, set_config
 from ik_host.errors import CacheFileError, SourceImageError, UnsafePathError
-from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
+from ik_host.testing import Shrink, Thumbnail
 
 
 def make_image(size: tuple[int, int] = (64, 48)) -> Image.Image:
@@ -36,30 +35,6 @@ def image_bytes(img: Image.Image, format: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, format, **options)
     return buffer.getvalue()
-
-
-class Shrink:
-    """Resizes to a fixed size; counts its calls so tests can see every generation."""
-
-    calls = 0
-    size_role = "rescale"  # its size_hint may be used to decode JPEGs at a reduced scale
-
-    def __init__(self, width: int = 40, height: int = 30, delay: float = 0) -> None:
-        self.width, self.height, self.delay = width, height, delay
-
-    def process(self, img: Image.Image) -> Image.Image:
-        type(self).calls += 1
-        time.sleep(self.delay)
-        return img.resize((self.width, self.height))
-
-    def size_hint(self, size: tuple[int, int]) -> tuple[int, int]:
-        return (self.width, self.height)
-
-
-class Thumbnail(ImageSpec):
-    processors = [Shrink()]
-    format = "JPEG"
-    options = {"quality": 60}
 
 
 @pytest.fixture(autouse=True)
