@@ -184,6 +184,10 @@ def independent_check(processor: Any, source: tuple[int, int], out: tuple[int, i
     if kind is ResizeToFit and processor.mat_color is None and (upscale or not grows):
         assert out[0] <= (width or out[0]) and out[1] <= (height or out[1])
         assert out[0] == width or out[1] == height
+    if kind is ResizeToCover:
+        # pilkit's rule: the covering size, rounded, smaller on both axes.
+        ratio = max(width / source[0], height / source[1])
+        grows = not all(round(side * ratio) < side for side in source)
     if kind is ResizeToCover and (upscale or not grows):
         assert out[0] >= width and out[1] >= height
         assert out[0] == width or out[1] == height
