@@ -18,6 +18,7 @@ from ik_host.errors import CacheFileError, IKError, MissingSource
 from ik_host.memo import ClearingMemo
 from ik_host.plugins import get_plugin_manager
 from ik_host.registry import get_registry
+from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.strategy_events import notify
 
@@ -41,6 +42,7 @@ class CacheFile:
         self._backend = cachefile_backend or getattr(generator, "cachefile_backend", None)
         self._strategy = cachefile_strategy or getattr(generator, "cachefile_strategy", None)
         self._file: Any = None
+        self._forced = False
         self._resolved: dict[str, Any] = {}
         # The last record the backend saw saying this file exists (RememberingCacheFile).
         self.existence_record: StateRecord | None = None
@@ -111,8 +113,9 @@ class CacheFile:
         self.storage  # noqa: B018
         self.cachefile_backend  # noqa: B018
         self.cachefile_strategy  # noqa: B018
-        if self.name is not None and urls_are_stable(self.storage):
-            self._resolved["url"] = (get_config(), self.storage.url(self.name))
+        name = self.name
+        if name is not None and urls_are_stable(self.storage):
+            self._resolved["url"] = (get_config(), name, self.storage.url(name))
 
     def copy(self, source: Any = None) -> CacheFile:
         """Another cache file for the same generator, sharing what this one has resolved but
@@ -152,6 +155,7 @@ class CacheFile:
         """Ask the backend to make the file (now, or later for a deferring backend); ``force``
         makes it again even if it exists."""
         self._check_source()  # before the backend needs a name
+        self._forced = force  # for a django-imagekit backend calling _generate()
         return self.cachefile_backend.generate(self, force)
 
     def make(self, replace: bool = False) -> StateRecord:
@@ -190,8 +194,9 @@ class CacheFile:
         )
 
     def _generate(self) -> StateRecord:
-        """django-imagekit's name for ``make()``, which its custom backends call."""
-        return self.make()
+        """django-imagekit's name for ``make()``, which its custom backends call: it replaces
+        the stored file when the generation asked for was forced."""
+        return self.make(replace=self._forced)
 
     def state(self) -> StateRecord:
         """What the backend knows of this file (may ask the storage on a cache miss)."""
@@ -206,13 +211,14 @@ class CacheFile:
         # kept tag) while the configuration stands, for storages whose URLs depend on the name
         # alone: building a URL costs as much as the rest of a warm access.
         config = get_config()
+        name = self.name
         kept = self._resolved.get("url")
-        if kept is not None and kept[0] is config:
-            return kept[1]
+        if kept is not None and kept[0] is config and kept[1] == name:
+            return kept[2]
         storage = self.storage
-        url = storage.url(self.name)
+        url = storage.url(name)
         if urls_are_stable(storage):
-            self._resolved["url"] = (config, url)
+            self._resolved["url"] = (config, name, url)
         return url
 
     @property
@@ -368,10 +374,10 @@ def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: 
     ``key`` stands for the generator and its source (their class, arguments and the source's
     stored name); None when they cannot be told apart cheaply. A page renders the same few
     files over and over from sources that are new objects each request (fresh model
-    instances), so what remains per use is the copy and its one state lookup. Nothing is
-    resolved here: a cache file that is only looked at (its repr, a missing component) costs
-    and raises no more than a new one. A generator shaped per instance (``hash_key()`` is
-    None: a spec reading its model instance) is made, and named, every time.
+    instances), so what remains per use is the copy and its one state lookup. The first
+    caller's file stays as lazy as a new one (its repr computes nothing; a missing component
+    raises where it did). A generator shaped or named per instance (see ``_shareable``) is
+    made, and named, every time.
     """
     if key is None:
         return make()
@@ -380,10 +386,36 @@ def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: 
     if kept is not None:
         return kept.copy(source=source)
     file = make()
-    hash_key = getattr(file.generator, "hash_key", None)
-    if hash_key is not None and hash_key() is not None:
-        _WARM.keep(key, file)
+    if _shareable(file.generator):
+        kept = _named_twin(file, source)
+        if kept is not None:
+            # What the first use resolves (components, URL), the later copies share.
+            kept._resolved = file._resolved
+            _WARM.keep(key, kept)
     return file
+
+
+def _named_twin(file: CacheFile, source: Any) -> CacheFile | None:
+    """A copy of ``file`` named from a copy of ``source``, taken now: the caller keeps its own
+    file lazy, and may rename its source in place later (``FieldFile.save``)."""
+    try:
+        twin = file.copy(source=copy.copy(source))
+        return twin if twin.name is not None else None
+    except Exception:  # not kept; an error comes again where the caller uses its file
+        return None
+
+
+def _shareable(generator: Any) -> bool:
+    """Whether every generator like this one (class, arguments, stored source) makes the same
+    file under the same name: shaped by its class (``hash_key``), named by the spec namer and
+    that namer a registered one (a namer given by dotted path may read the model instance)."""
+    hash_key = getattr(generator, "hash_key", None)
+    if hash_key is None or hash_key() is None:
+        return False
+    if getattr(type(generator), "cachefile_name", None) is not ImageSpec.cachefile_name:
+        return False
+    namer = get_namer(generator.cachefile_namer, for_spec=True)
+    return any(entry.component.obj is namer for entry in get_registry("namer").entries())
 
 
 def forget_warm_cachefiles() -> None:

@@ -7,7 +7,7 @@ offered twice by different plugins for different objects is an error naming both
 
 Evolving a hook: adding a parameter is free (pluggy passes only what an implementation asks
 for); a hook to be retired is first marked with ``warn_on_impl`` for a minor version, and is
-removed only in the next major version.
+removed only in the next major version (before 1.0, a minor version may change one).
 """
 
 from __future__ import annotations
@@ -164,9 +164,10 @@ def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> s
 
 
 @hookspec(firstresult=True)
-def ik_storage_urls_are_stable(storage: Any) -> bool | None:
-    """Whether ``storage``'s URLs depend on the name alone while the configuration stands
-    (neither signed nor expiring), or None when this plugin does not know the storage.
+def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
+    """Whether the URLs of storages of ``storage_class`` depend on the name alone while the
+    configuration stands (neither signed nor expiring), or None when this plugin does not
+    know the class. Answer for the class: its instances must all agree.
 
     Called once per storage class by ``ik_host.registry`` (the answer is kept with the
     registries); a cache file then remembers its URL while the configuration is the same
@@ -181,7 +182,7 @@ def ik_cachefile_listeners() -> list[Callable[[Any, str], None]]:
     ``listener(file, event)`` with ``event`` one of ``"on_existence_required"`` and
     ``"on_content_required"``.
 
-    Called once per plugin manager, when the registries are built; the listeners are then
+    Called once per plugin-manager state, when the registries are built; the listeners are then
     called on every access of every cache file, right after the strategy, so they must be
     cheap. The Django app answers with one that sends django-imagekit's
     ``existence_required`` / ``content_required`` signals when a receiver is connected.

@@ -185,7 +185,7 @@ class Registries:
         cls = storage.__class__  # not type(): a lazy object standing for a storage
         stable = self._stable_by_class.get(cls)
         if stable is None:
-            stable = bool(self._urls_are_stable(storage=storage))
+            stable = bool(self._urls_are_stable(storage_class=cls))
             self._stable_by_class[cls] = stable
         return stable
 

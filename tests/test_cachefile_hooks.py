@@ -42,8 +42,8 @@ class KnowsMemoryStorage:
         return name
 
     @hookimpl
-    def ik_storage_urls_are_stable(self, storage: Any) -> bool | None:
-        return True if isinstance(storage, MemoryStorage) else None
+    def ik_storage_urls_are_stable(self, storage_class: type) -> bool | None:
+        return True if issubclass(storage_class, MemoryStorage) else None
 
     @hookimpl
     def ik_cachefile_listeners(self) -> list[Any]:

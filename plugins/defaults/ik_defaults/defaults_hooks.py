@@ -72,6 +72,14 @@ def ik_install_hint(kind: str, name: str) -> str | None:
 
 
 @hookimpl
-def ik_storage_urls_are_stable(storage: Any) -> bool | None:
+def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
     # The URL is the base URL and the quoted name: nothing signed, nothing expiring.
-    return True if type(storage) is filesystem_storage.FileSystemStorage else None
+    return True if storage_class is filesystem_storage.FileSystemStorage else None
+
+
+@hookimpl
+def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
+    # This storage overwrites in one rename, so a forced file needs no delete first.
+    if type(storage) is filesystem_storage.FileSystemStorage:
+        return storage.save(name, content)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from ik_defaults import FileSystemStorage, JustInTime, MemoryStateCache, Simple
 from ik_defaults import cachefile_namers as default_namers
+from ik_host.cachefile import save_cachefile
 from ik_host.cli import plugin_report
 from ik_host.registry import get_registry
 
@@ -99,3 +101,13 @@ def test_the_filesystem_storages_urls_are_remembered_but_not_a_subclasss(tmp_pat
     registries = get_registry()
     assert registries.stable_urls(FileSystemStorage(str(tmp_path))) is True
     assert registries.stable_urls(Signed(str(tmp_path))) is False
+
+
+def test_a_forced_file_is_overwritten_in_place_never_deleted_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = FileSystemStorage(str(tmp_path))
+    storage.save("a.jpg", io.BytesIO(b"old"))
+    monkeypatch.setattr(storage, "delete", lambda name: pytest.fail(f"deleted {name}"))
+    assert save_cachefile(storage, "a.jpg", io.BytesIO(b"new"), replace=True) == "a.jpg"
+    assert (tmp_path / "a.jpg").read_bytes() == b"new"

@@ -101,8 +101,8 @@ def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> s
 
 
 @hookimpl
-def ik_storage_urls_are_stable(storage: Any) -> bool | None:
-    return True if django_storages.has_pure_urls(storage) else None
+def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
+    return True if django_storages.has_pure_urls(storage_class) else None
 
 
 @hookimpl

@@ -30,11 +30,12 @@ def writes_in_place(storage: Any) -> bool:
     )
 
 
-def has_pure_urls(storage: Any) -> bool:
-    """Whether ``storage``'s URLs are Django's ``FileSystemStorage.url``: a pure function of
-    ``base_url`` and the name (not signed, not expiring)."""
-    cls = storage.__class__  # not type(): default_storage is a LazyObject standing for one
-    return issubclass(cls, FileSystemStorage) and cls.url is FileSystemStorage.url
+def has_pure_urls(storage_class: type) -> bool:
+    """Whether the URLs of ``storage_class`` are Django's ``FileSystemStorage.url``: a pure
+    function of ``base_url`` and the name (not signed, not expiring)."""
+    if not issubclass(storage_class, FileSystemStorage):
+        return False
+    return storage_class.url is FileSystemStorage.url
 
 
 def save_atomically(

@@ -111,6 +111,21 @@ def test_a_taken_name_is_saved_beside_and_logged_with_django_imagekits_arguments
     assert caplog.records == []
 
 
+def test_a_backend_calling__generate_replaces_the_file_when_forced(thumb):
+    class AsDjangoImagekitWrites:
+        """A custom backend in django-imagekit's style: it makes files with ``_generate()``."""
+
+        def generate(self, file, force=False):
+            file._generate()
+
+    file = ImageCacheFile(thumb.generator, cachefile_backend=AsDjangoImagekitWrites())
+    file.generate()
+    storage, folder = file.storage, file.name.rsplit("/", 1)[0]
+    first = storage.listdir(folder)[1]
+    file.generate(force=True)  # replaced under its own name, not saved beside
+    assert storage.listdir(folder)[1] == first == [file.name.rsplit("/", 1)[1]]
+
+
 def test_optimistic_files_are_truthy_without_touching_the_storage():
     storage = mock.Mock(FileSystemStorage)
     generator = SimpleNamespace(generate=mock.Mock())

@@ -8,8 +8,9 @@ from django.template import Context, Template
 from django.test import override_settings
 
 from ik_host import specs as host_specs
-from ik_host.cachefile import forget_warm_cachefiles
+from ik_host.cachefile import _shareable, forget_warm_cachefiles
 from ik_testproject.images import image_content
+from ik_testproject.testapp.imagegenerators import Square
 from ik_testproject.testapp.models import Profile
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.signals import content_required, existence_required
@@ -258,3 +259,33 @@ def test_specs_that_read_their_model_are_built_for_each_render():
     second = template.render(Context({"src": SizedProfile.objects.get().avatar}))
     assert 'width="30" height="20"' in first
     assert 'width="40" height="10"' in second  # the same file, a new shape: a new cache file
+
+
+def test_a_source_renamed_after_first_use_does_not_rename_other_instances_files(warm_profile):
+    forget_warm_cachefiles()
+    first, second = Profile.objects.get(), Profile.objects.get()
+    shared_name = first.avatar.name
+    thumb = first.avatar_thumbnail  # the first use of its key
+    first.avatar.save("renamed.jpg", image_content("renamed.jpg", size=(40, 30)), save=False)
+    assert "renamed" in thumb.name  # the first caller's source moved, and its file with it...
+    assert second.avatar.name == shared_name
+    assert "renamed" not in second.avatar_thumbnail.name  # ...the others' files did not
+
+
+def test_specs_named_by_a_property_or_an_unregistered_namer_are_not_shared():
+    assert _shareable(Square(source=None))
+
+    class OwnName(Square):
+        @property
+        def cachefile_name(self):
+            return f"by-row/{id(self)}.jpg"
+
+    assert not _shareable(OwnName(source=None))
+
+    def by_row(generator):
+        return "by-row.jpg"
+
+    class DottedNamer(Square):
+        cachefile_namer = by_row
+
+    assert not _shareable(DottedNamer(source=None))
