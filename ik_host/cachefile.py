@@ -344,16 +344,25 @@ def _with_source(generator: Any, source: Any) -> Any:
 def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str:
     """Store ``content`` as ``name`` in ``storage``; returns the name used. A plugin that
     knows a storage better saves it (``ik_save_cachefile``: the Django app saves Django's
-    ``FileSystemStorage`` atomically); otherwise the storage's own ``save``, after removing
-    the old file when it is to be replaced."""
+    ``FileSystemStorage`` atomically); otherwise the storage's own ``save``.
+
+    To replace a file, the new one is saved first: a storage that overwrites is done (the old
+    file is never missing, nor lost if the save fails); one that saved beside it instead (as
+    Django's storages do with a taken name) then gets the old file deleted and the new one
+    saved again under its name."""
     saved = get_plugin_manager().hook.ik_save_cachefile(
         storage=storage, name=name, content=content, replace=replace
     )
     if saved is not None:
         return saved
-    if replace:
+    actual = storage.save(name, content)
+    if replace and actual != name:
         storage.delete(name)
-    return storage.save(name, content)
+        content.seek(0)
+        saved = storage.save(name, content)
+        storage.delete(actual)
+        return saved
+    return actual
 
 
 def urls_are_stable(storage: Any) -> bool:

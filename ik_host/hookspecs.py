@@ -156,8 +156,9 @@ def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> s
     Called by ``CacheFile.make`` (``ik_host.cachefile.save_cachefile``) once per generation.
     ``content`` is the engine's ``GeneratedImage``; with ``replace`` an existing file of that
     name is to be overwritten (a forced generation), otherwise kept, the new one saved under a
-    free name as a Django storage does. Without an answer the host calls ``storage.save``,
-    deleting the old file first when replacing. The Django app answers for Django's
+    free name as a Django storage does. Without an answer the host calls ``storage.save``;
+    when replacing and the storage saved beside the old file, it deletes the old one and saves
+    again under the name. The Django app answers for Django's
     ``FileSystemStorage``, which writes in place: it writes a temporary file and renames it,
     so no reader sees half a file. The first non-None answer wins.
     """

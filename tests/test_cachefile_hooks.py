@@ -123,3 +123,38 @@ def test_a_copy_reads_its_own_source_and_copies_the_generator_only_when_used(
     twin = kept.copy(source="a-again.jpg")
     assert twin.name == kept.name and twin._generator is kept.generator  # nothing copied yet
     assert twin.generator.source == "a-again.jpg" and kept.generator.source == "a.jpg"
+
+
+class SavesBeside(MemoryStorage):
+    """Never overwrites: a taken name is saved under a free one, as Django's storages do."""
+
+    def save(self, name: str, content: Any, max_length: int | None = None) -> str:
+        free = name
+        while free in self.files:
+            free = "_" + free
+        return super().save(free, content)
+
+
+def test_a_storage_that_saves_beside_gets_the_forced_file_under_its_name(ik_fakes: Fakes) -> None:
+    storage = SavesBeside()
+    file = CacheFile(Spec(source="a.jpg"), storage=storage)
+    file.generate()
+    storage.files[file.name] = b"stale"
+    file.generate(force=True)
+    assert list(storage.files) == [file.name] and storage.files[file.name] != b"stale"
+
+
+def test_a_forced_file_whose_save_fails_keeps_the_old_one(
+    ik_fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = CacheFile(Spec(source="a.jpg"))
+    file.generate()
+    old = ik_fakes.storage.files[file.name]
+
+    def failing(name: str, content: Any, max_length: int | None = None) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ik_fakes.storage, "save", failing)
+    with pytest.raises(Exception, match="disk full"):
+        file.generate(force=True)
+    assert ik_fakes.storage.files[file.name] == old

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ik_defaults import (
     cached_backends,
     cachefile_namers,
@@ -75,11 +73,3 @@ def ik_install_hint(kind: str, name: str) -> str | None:
 def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
     # The URL is the base URL and the quoted name: nothing signed, nothing expiring.
     return True if storage_class is filesystem_storage.FileSystemStorage else None
-
-
-@hookimpl
-def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
-    # This storage overwrites in one rename, so a forced file needs no delete first.
-    if type(storage) is filesystem_storage.FileSystemStorage:
-        return storage.save(name, content)
-    return None
