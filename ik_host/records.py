@@ -47,61 +47,49 @@ class Component:
 
 @dataclass(frozen=True)
 class Processor(Component):
-    """A processor class (or factory): anything whose instances have ``process(image) -> image``."""
+    """A processor class or factory (contract: ``ik_host.protocols.Processor``)."""
 
     kind: ClassVar[str] = "processor"
 
 
 @dataclass(frozen=True)
 class Namer(Component):
-    """A cache-file namer: a callable ``namer(generator) -> str`` giving a storage-relative name."""
+    """A cache-file namer, the callable itself (contract: ``ik_host.protocols.Namer``)."""
 
     kind: ClassVar[str] = "namer"
 
 
 @dataclass(frozen=True)
 class Strategy(Component):
-    """A cache-file strategy class: decides *when* a cache file is generated.
-
-    Instances may define ``on_existence_required(file)``, ``on_content_required(file)`` and
-    ``on_source_saved(file)``; a missing method means "do nothing".
-    """
+    """A cache-file strategy class (contract: ``ik_host.protocols.Strategy``)."""
 
     kind: ClassVar[str] = "strategy"
 
 
 @dataclass(frozen=True)
 class Backend(Component):
-    """A cache-file backend class: decides *how* a cache file is generated.
-
-    Instances have ``generate(file, force=False)``, ``exists(file) -> bool`` and
-    ``get_state(file)``/``set_state(file, state)``.
-    """
+    """A cache-file backend class (contract: ``ik_host.protocols.Backend``)."""
 
     kind: ClassVar[str] = "backend"
 
 
 @dataclass(frozen=True)
 class Storage(Component):
-    """A storage class for cache files: instances have ``exists/open/save/url/delete/size``."""
+    """A storage class for cache files (contract: ``ik_host.protocols.Storage``)."""
 
     kind: ClassVar[str] = "storage"
 
 
 @dataclass(frozen=True)
 class StateCache(Component):
-    """A state cache class: instances have ``get/set/add/delete`` (and optionally ``get_many``)."""
+    """A state cache class (contract: ``ik_host.protocols.StateCache``)."""
 
     kind: ClassVar[str] = "state_cache"
 
 
 @dataclass(frozen=True)
 class Engine(Component):
-    """An image engine class: turns a source into an encoded image with a list of processors.
-
-    Instances have ``generate(job: Job) -> GeneratedImage`` and ``image_size(file) -> (width,
-    height)``. The ``"pillow"`` engine is registered by the ``ik-processors-pilkit`` plugin.
-    """
+    """An image engine class (contract: ``ik_host.protocols.Engine``)."""
 
     kind: ClassVar[str] = "engine"
 

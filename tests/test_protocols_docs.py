@@ -21,6 +21,7 @@ from ik_host import protocols
 from ik_host.cachefile import CacheFile
 from ik_host.specs import ImageSpec
 from ik_host.state_records import StateRecord
+from tests import protocol_checks as checks
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "hooks.md"
@@ -72,13 +73,13 @@ def problems_of(protocol: type, body: str | None) -> list[str]:
     if not body.strip().startswith(stated):
         problems.append(f"{name}: the docs do not open with {stated!r}")
     bullets = {match.group(1): match for match in BULLET.finditer(body)}
-    members = protocols.members(protocol)
+    members = checks.members(protocol)
     for missing in sorted(set(members) - set(bullets)):
         problems.append(f"{name}.{missing} is not documented under {name}")
     for extra in sorted(set(bullets) - set(members)):
         problems.append(f"the docs name {name}.{extra}, which the Protocol lacks")
     for member in set(members) & set(bullets):
-        signature = protocols.member_signature(protocol, member)
+        signature = checks.member_signature(protocol, member)
         params = bullets[member].group(3)
         if signature is None:
             if params is not None:
@@ -102,7 +103,7 @@ def all_problems(text: str, declared: dict[str, type]) -> list[str]:
     return problems
 
 
-PROTOCOLS = protocols.protocols()
+PROTOCOLS = checks.protocols()
 
 
 def test_the_contracts_section_exists_and_lists_every_protocol() -> None:
@@ -125,8 +126,8 @@ def test_every_protocol_belongs_to_one_role() -> None:
 def test_every_method_says_who_calls_it(name: str) -> None:
     protocol = PROTOCOLS[name]
     assert len(inspect.getdoc(protocol) or "") > 30
-    for member in protocols.members(protocol):
-        if protocols.member_signature(protocol, member) is None:
+    for member in checks.members(protocol):
+        if checks.member_signature(protocol, member) is None:
             continue
         doc = inspect.getdoc(getattr(protocol, member)) or ""
         assert re.search(r"\bcalled\b", doc, re.I), f"{name}.{member}: who calls it?"
@@ -137,14 +138,14 @@ def test_every_method_says_who_calls_it(name: str) -> None:
 )
 def test_every_role_a_plugin_registers_has_a_protocol(role: str) -> None:
     required, _ = protocols.ROLES[role]
-    assert protocols.is_protocol(required)
+    assert checks.is_protocol(required)
     assert getattr(required, "_is_runtime_protocol", False)
 
 
 def test_the_backend_contract_is_the_one_the_host_calls() -> None:
     # The host calls get_record; the docs once promised get_state/set_state instead.
-    assert set(protocols.members(protocols.Backend)) == {"generate", "exists", "get_record"}
-    optional = {m for p in protocols.ROLES["backend"][1] for m in protocols.members(p)}
+    assert set(checks.members(protocols.Backend)) == {"generate", "exists", "get_record"}
+    optional = {m for p in protocols.ROLES["backend"][1] for m in checks.members(p)}
     assert {"set_record", "schedule", "unschedule", "get_key", "generate_now"} <= optional
 
 
@@ -156,9 +157,9 @@ def test_a_method_added_to_a_protocol_without_docs_is_caught() -> None:
         """Called by nobody yet."""
 
     # The real Backend, as if someone had added ``purge`` to its body.
-    body = {name: vars(protocols.Backend)[name] for name in protocols.members(protocols.Backend)}
+    body = {name: vars(protocols.Backend)[name] for name in checks.members(protocols.Backend)}
     Backend = runtime_checkable(type(Protocol)("Backend", (Protocol,), {**body, "purge": purge}))
-    assert protocols.members(Backend) == (*protocols.members(protocols.Backend), "purge")
+    assert checks.members(Backend) == (*checks.members(protocols.Backend), "purge")
     problems = all_problems(DOCS.read_text(), {**PROTOCOLS, "Backend": Backend})
     assert problems == ["Backend.purge is not documented under Backend"]
 
@@ -205,9 +206,9 @@ class RecordBackend(DocsBackend):
 
 def test_a_backend_from_the_old_docs_does_not_conform() -> None:
     assert not isinstance(DocsBackend(), protocols.Backend)
-    assert protocols.signature_problems(DocsBackend(), protocols.Backend) == ["get_record: missing"]
+    assert checks.signature_problems(DocsBackend(), protocols.Backend) == ["get_record: missing"]
     assert isinstance(RecordBackend(), protocols.Backend)
-    assert protocols.signature_problems(RecordBackend(), protocols.Backend) == []
+    assert checks.signature_problems(RecordBackend(), protocols.Backend) == []
 
 
 def test_signature_problems_name_each_way_a_call_fails() -> None:
@@ -219,7 +220,7 @@ def test_signature_problems_name_each_way_a_call_fails() -> None:
 
         def get_record(self, file: object, *, check: bool = True) -> None: ...
 
-    assert protocols.signature_problems(Odd(), protocols.Backend) == [
+    assert checks.signature_problems(Odd(), protocols.Backend) == [
         "generate: takes no positional parameter 2 (force)",
         "exists: names parameter 1 'f', not 'file'",
         "exists: needs 'extra', which callers never pass",
@@ -234,7 +235,7 @@ def test_keyword_only_and_class_methods_are_compared() -> None:
         def image_size(self, file):
             return (1, 1)
 
-    assert protocols.signature_problems(Engine(), protocols.Engine) == [
+    assert checks.signature_problems(Engine(), protocols.Engine) == [
         "image_size: does not take the keyword 'name'"
     ]
 
@@ -247,7 +248,7 @@ def test_keyword_only_and_class_methods_are_compared() -> None:
             return False
 
     assert isinstance(Queue, protocols.QueueLibraryBackend)
-    assert protocols.signature_problems(Queue, protocols.QueueLibraryBackend) == [
+    assert checks.signature_problems(Queue, protocols.QueueLibraryBackend) == [
         "register_worker_tasks: needs 'app', which callers never pass"
     ]
 
@@ -267,7 +268,7 @@ def test_ik_host_imports_the_protocols_without_pillow_or_django() -> None:
 def test_the_host_cache_file_is_what_strategies_and_backends_are_handed() -> None:
     file = CacheFile(ImageSpec(), name="CACHE/images/x.jpg")
     for protocol in (protocols.NamedFile, protocols.CacheFileLike, protocols.RememberingCacheFile):
-        assert protocols.signature_problems(file, protocol) == [], protocol.__name__
+        assert checks.signature_problems(file, protocol) == [], protocol.__name__
 
 
 def test_the_host_spec_is_a_generator_with_every_option() -> None:
@@ -276,4 +277,4 @@ def test_the_host_spec_is_a_generator_with_every_option() -> None:
     for protocol in (required, *optional):
         if protocol is protocols.ArgumentsGenerator:  # only the Django app's generators
             continue
-        assert protocols.signature_problems(spec, protocol) == [], protocol.__name__
+        assert checks.signature_problems(spec, protocol) == [], protocol.__name__

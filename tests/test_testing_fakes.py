@@ -28,6 +28,7 @@ from ik_host.testing import (
     Shrink,
     only_plugins,
 )
+from tests.protocol_checks import signature_problems
 
 CONFORMANCE = [
     (MemoryStorage(), protocols.Storage),
@@ -51,13 +52,13 @@ CONFORMANCE = [
 )
 def test_each_fake_fills_its_protocol(fake: Any, protocol: type) -> None:
     assert isinstance(fake, protocol)
-    assert protocols.signature_problems(fake, protocol) == []
+    assert signature_problems(fake, protocol) == []
 
 
 def test_the_generated_image_is_an_encoded_image() -> None:
     image = FakeEngine().generate(Job("a.jpg", format="JPEG"))
     assert isinstance(image, protocols.EncodedImage)
-    assert protocols.signature_problems(image, protocols.EncodedImage) == []
+    assert signature_problems(image, protocols.EncodedImage) == []
     assert (image.format, image.width, image.height) == ("JPEG", 64, 48)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from ik_backends_async import RQ, AsyncBackend, Celery, Dramatiq
 from ik_host import protocols as p
+from tests.protocol_checks import signature_problems
 
 FILLS = {
     p.RecordingBackend,
@@ -22,7 +23,7 @@ def test_fills_the_backend_protocols(cls: type[AsyncBackend]) -> None:
     backend = cls()
     for protocol in (p.Backend, *FILLS):
         assert isinstance(backend, protocol), protocol.__name__
-        assert p.signature_problems(backend, protocol) == [], protocol.__name__
+        assert signature_problems(backend, protocol) == [], protocol.__name__
     # Class methods, asked of the registered class before any instance exists.
     assert isinstance(cls, p.QueueLibraryBackend)
-    assert p.signature_problems(cls, p.QueueLibraryBackend) == []
+    assert signature_problems(cls, p.QueueLibraryBackend) == []

@@ -12,6 +12,7 @@ import pytest
 from ik_defaults import FileSystemStorage, JustInTime, MemoryStateCache, Simple
 from ik_defaults import cachefile_namers as default_namers
 from ik_host import protocols as p
+from tests.protocol_checks import signature_problems
 
 # (make the object, its role, the optional Protocols it fills)
 CASES: list[tuple[str, Callable[[], Any], str, set[type]]] = [
@@ -38,11 +39,11 @@ def test_fills_its_role_and_exactly_the_optional_protocols_it_claims(
     obj = make()
     required, optional = p.ROLES[role]
     assert isinstance(obj, required)
-    assert p.signature_problems(obj, required) == []
+    assert signature_problems(obj, required) == []
     for protocol in optional:
         if protocol in fills:
             assert isinstance(obj, protocol), protocol.__name__
-            assert p.signature_problems(obj, protocol) == [], protocol.__name__
+            assert signature_problems(obj, protocol) == [], protocol.__name__
         else:
             assert not isinstance(obj, protocol), f"{label} unexpectedly is a {protocol.__name__}"
 
@@ -58,6 +59,6 @@ def test_a_broken_default_would_be_caught() -> None:
         def get_record(self, cachefile: Any, check_if_unknown: bool = True) -> Any:  # type: ignore[override]
             return super().get_record(cachefile, check_if_unknown)
 
-    assert p.signature_problems(Renamed(), p.Backend) == [
+    assert signature_problems(Renamed(), p.Backend) == [
         "get_record: names parameter 1 'cachefile', not 'file'"
     ]

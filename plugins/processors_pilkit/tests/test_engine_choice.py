@@ -13,6 +13,7 @@ from ik_host import hookimpl, protocols
 from ik_host.records import Engine
 from ik_host.specs import ImageSpec
 from ik_processors_pilkit.pillow_engine import PillowEngine
+from tests.protocol_checks import signature_problems
 
 
 class Spec(ImageSpec):
@@ -57,4 +58,4 @@ def test_registered_engine_is_chosen_per_spec_and_by_config(
 def test_the_pillow_engine_fills_the_engine_contract() -> None:
     engine = PillowEngine()
     assert isinstance(engine, protocols.Engine)
-    assert protocols.signature_problems(engine, protocols.Engine) == []
+    assert signature_problems(engine, protocols.Engine) == []

@@ -10,6 +10,7 @@ from ik_host.components import get_engine
 from ik_host.plugins import make_plugin_manager, use_plugin_manager
 from ik_host.registry import get_registry
 from ik_processors_vips import VipsEngine, vips_hooks
+from tests.protocol_checks import signature_problems
 
 
 def test_hook_registers_the_vips_engine() -> None:
@@ -38,4 +39,4 @@ def test_discovered_through_its_entry_point(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_vips_engine_fills_the_engine_contract() -> None:
     engine = VipsEngine()
     assert isinstance(engine, protocols.Engine)
-    assert protocols.signature_problems(engine, protocols.Engine) == []
+    assert signature_problems(engine, protocols.Engine) == []

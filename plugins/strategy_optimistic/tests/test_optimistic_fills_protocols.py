@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ik_host import protocols as p
 from ik_strategy_optimistic import Optimistic
+from tests.protocol_checks import signature_problems
 
 
 def test_is_a_strategy_acting_on_source_saves_that_vouches_for_existence() -> None:
@@ -15,4 +16,4 @@ def test_is_a_strategy_acting_on_source_saves_that_vouches_for_existence() -> No
     for protocol in optional:
         assert isinstance(strategy, protocol) is (protocol in fills), protocol.__name__
     for protocol in (required, *fills):
-        assert p.signature_problems(strategy, protocol) == [], protocol.__name__
+        assert signature_problems(strategy, protocol) == [], protocol.__name__
