@@ -13,7 +13,7 @@ from ik_host import hookimpl
 from ik_host.cachefile import CacheFile
 from ik_host.errors import MissingSource
 from ik_host.specs import ImageSpec
-from ik_host.testing import Fakes, MemoryStorage
+from tests.host_fakes import Fakes, MemoryStorage
 
 
 class Same:

@@ -1,6 +1,6 @@
-"""Cache files as the host makes them, with the in-memory fakes of ``ik_host.testing`` in every
-role: what a cache file asks of its strategy, backend, storage and engine, the records it keeps,
-the spec hash and the state keys. (The defaults and the Pillow engine end to end:
+"""Cache files as the host makes them, with the in-memory fakes of ``tests/host_fakes.py`` in
+every role: what a cache file asks of its strategy, backend, storage and engine, the records it
+keeps, the spec hash and the state keys. (The defaults and the Pillow engine end to end:
 ``plugins/defaults/tests/test_cachefiles_end_to_end.py``.)"""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from ik_host.config import DEFAULT_LIMITS
 from ik_host.errors import CacheFileError, MissingSource
 from ik_host.records import Job
 from ik_host.state_records import CacheFileState, StateRecord, state_key
-from ik_host.testing import Fakes, MemoryStorage, Shrink, Thumbnail
+from ik_host.testing import Shrink, Thumbnail
+from tests.host_fakes import Fakes, MemoryStorage
 
 SOURCE = "photos/bulldog.jpg"
 

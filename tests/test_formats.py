@@ -9,7 +9,8 @@ import pytest
 from ik_host import formats, hookimpl
 from ik_host.errors import UnknownExtension, UnknownFormat
 from ik_host.formats import ImageFormat
-from ik_host.testing import FakeComponents, only_plugins
+from ik_host.testing import only_plugins
+from tests.host_fakes import FakeComponents
 
 
 class CountingFormats:

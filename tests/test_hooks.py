@@ -1,5 +1,5 @@
 """Each hook, implemented by a plugin registered in code, changes what the host does. Only the
-plugins a test registers are in use, with the fakes of ``ik_host.testing`` for the rest."""
+plugins a test registers are in use, with the fakes of ``tests/host_fakes.py`` for the rest."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from ik_host.config import Config, get_config
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Namer, StateCache, Storage
 from ik_host.specs import ImageSpec
-from ik_host.testing import FakeComponents, fake_config, only_plugins
+from ik_host.testing import only_plugins
+from tests.host_fakes import FakeComponents, fake_config
 
 
 class Spec(ImageSpec):

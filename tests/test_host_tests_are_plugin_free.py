@@ -1,6 +1,6 @@
 """The host's tests stand on the host alone: no module in ``tests/`` imports a plugin, the
-Django app, Pillow or another image library. They use the fakes of ``ik_host.testing``; a test of
-a plugin's behaviour lives in ``plugins/<name>/tests/``.
+Django app, Pillow or another image library. They use the fakes of ``tests/host_fakes.py``; a
+test of a plugin's behaviour lives in ``plugins/<name>/tests/``.
 
 Only the top level of ``tests/`` is scanned: ``tests/differential/``, ``tests/e2e/`` and
 ``tests/docs/`` are integration suites by nature (django-imagekit side by side with the Django
@@ -73,7 +73,7 @@ def test_each_exception_is_still_needed(name: str) -> None:
         ("from imagekit.cachefiles import ImageCacheFile\n", ["imagekit"]),
         ("import os, django\n", ["django"]),
         ("import PIL.Image as Image\n", ["PIL"]),
-        ("from ik_host.testing import MemoryStorage\n", []),
+        ("from tests.host_fakes import MemoryStorage\n", []),
         ("from ik_defaultsy import x\n", []),
         ("# the defaults (ik_defaults) are not imported here\n", []),
     ],

@@ -16,7 +16,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.config import set_config
 from ik_host.records import GeneratedImage, Job
 from ik_host.specs import ImageSpec
-from ik_host.testing import Fakes
+from tests.host_fakes import Fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 

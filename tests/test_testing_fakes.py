@@ -1,11 +1,12 @@
-"""The fakes of ``ik_host.testing`` fill the roles they stand in for, as the Protocols say, and
-bring in no plugin and no image library."""
+"""The fakes of ``tests/host_fakes.py`` and the ``Shrink`` of ``ik_host.testing`` fill the roles
+they stand in for, as the Protocols say, and bring in no plugin and no image library."""
 
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,8 @@ from ik_host.errors import SourceImageError
 from ik_host.plugins import get_plugin_manager
 from ik_host.records import Job
 from ik_host.registry import get_registry
-from ik_host.testing import (
+from ik_host.testing import Shrink, only_plugins
+from tests.host_fakes import (
     FakeBackend,
     FakeComponents,
     FakeEngine,
@@ -25,8 +27,6 @@ from ik_host.testing import (
     FakeStrategy,
     MemoryStateCache,
     MemoryStorage,
-    Shrink,
-    only_plugins,
 )
 from tests.protocol_checks import signature_problems
 
@@ -103,10 +103,11 @@ def test_the_fixture_puts_its_fakes_in_force(ik_fakes: Fakes) -> None:
 
 def test_the_fakes_import_no_plugin_and_no_image_library() -> None:
     code = (
-        "import sys, ik_host.testing; "
+        "import sys, ik_host.testing, tests.host_fakes; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
         "{'PIL', 'django', 'imagekit', 'ik_defaults', 'ik_processors_pilkit', 'pilkit'}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    root = Path(__file__).resolve().parents[1]  # where ``tests`` imports from
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
