@@ -115,12 +115,14 @@ def ik_describe_source(source: Any) -> dict[str, Any] | None:
     """A plain-JSON reference to ``source`` that a worker process can reopen, or None.
 
     Called by ``ik_host.payloads.describe_source`` when a cache file is put on a queue or sent
-    to a ``generateimages`` worker, for a source that is not a path (paths are the host's own).
-    Return a dict with a ``"name"`` key (the name the source is known by, which the cache-file
-    name is computed from) and whatever the same plugin's ``ik_open_source`` needs to reopen it
-    elsewhere; None lets other plugins, then the host (a file on the local disk), try. The first
-    non-None answer wins. The Django app describes a model's file field by its row and a file in
-    a Django storage by the storage's alias or deconstruction.
+    to a ``generateimages`` worker, for every source with a name (a path included): the host
+    knows no kind of source, and with no answer the source cannot leave its process. Return a
+    dict with a ``"name"`` key (the name the source is known by, which the cache-file name is
+    computed from) and whatever the same plugin's ``ik_open_source`` needs to reopen it
+    elsewhere; None lets other plugins try. The first non-None answer wins. The Django app
+    describes a model's file field by its row and a file in a Django storage by the storage's
+    alias or deconstruction; the defaults plugin, last (``trylast``), a path or a file on this
+    machine's disk as ``{"path", "name"}``.
     """
 
 
@@ -131,9 +133,9 @@ def ik_open_source(ref: dict[str, Any]) -> Any | None:
     Called by ``ik_host.payloads.open_source`` in a worker rebuilding a payload, after
     ``ik_prepare_worker``. Return a file-like source the engines can read (opened lazily, as a
     worker may not need it), or None for a reference this plugin did not make; the first
-    non-None answer wins, and a ``{"path", "name"}`` reference nobody claims is opened from the
-    local disk by the host. Raise ``ik_host.payloads.SourceGone`` when the source no longer
-    exists (a deleted model row): the worker then drops the task.
+    non-None answer wins (the defaults plugin opens a ``{"path", "name"}`` reference, last), and
+    with none the host raises ``PayloadError``. Raise ``ik_host.payloads.SourceGone`` when the
+    source no longer exists (a deleted model row): the worker then drops the task.
     """
 
 

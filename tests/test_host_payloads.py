@@ -1,8 +1,9 @@
 """The host's payload protocol: generators travel by their id in the host's registry, sources
-by what a plugin (or the host, for a local file) says."""
+by what a plugin says (a path included: the defaults' answer is tested with them)."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +16,11 @@ from ik_host.cachefile import CacheFile
 from ik_host.generators import generator_registry
 from ik_host.payloads import (
     CacheFileNameMismatch,
-    LazySource,
     PayloadError,
     SourceGone,
     describe,
+    describe_source,
+    open_source,
     prepare_worker,
     rebuild,
 )
@@ -138,21 +140,26 @@ def test_a_source_gone_and_a_name_that_differs_are_told_apart(plugin: RemotePlug
         rebuild({**payload, "generator_id": "plain:gone"})
 
 
-def test_without_plugins_a_local_file_travels_by_path(no_plugins: None, tmp_path: Path) -> None:
+def test_a_generator_travels_by_the_id_it_is_given_even_if_unregistered_there(
+    plugin: RemotePlugin,
+) -> None:
+    payload = round_trip(describe(CacheFile(Plain(10, source=Remote("a"))), generator_id="p:gone"))
+    assert payload["generator_id"] == "p:gone"
+    with pytest.raises(PayloadError, match=r"'p:gone'.*register the same generators"):
+        rebuild(payload)
+
+
+def test_without_plugins_no_source_leaves_nor_comes_back(no_plugins: None, tmp_path: Path) -> None:
     path = tmp_path / "a.jpg"
     path.write_bytes(b"not really a jpeg")
-    with open(path, "rb") as handle:
-        file = CacheFile(Plain(10, source=handle))
-        payload = round_trip(describe(file, generator_id="plain:wide"))
-    assert payload["source"] == {"path": str(path), "name": str(path)}
-    # Unregistered here: the generator travels by id all the same, but nobody can make it.
-    with pytest.raises(PayloadError, match=r"'plain:wide'.*register the same generators"):
-        rebuild(payload)
-    source = LazySource(str(path), lambda: open(path, "rb"))
-    assert source.closed
-    assert source.readline() == b"not really a jpeg"  # any file method opens it
-    source.close()
-    assert source.closed
+    for source in (str(path), path):  # the defaults describe paths, not the host
+        with pytest.raises(PayloadError, match="cannot leave this process"):
+            describe_source(source)
+    with pytest.raises(PayloadError, match="has no name"):
+        describe_source(io.BytesIO(b"in memory"))
+    assert describe_source(None) is None
+    with pytest.raises(PayloadError, match="no plugin here can open"):
+        open_source({"path": str(path), "name": str(path)})
 
 
 def test_a_source_nobody_can_find_again_is_refused(no_plugins: None) -> None:

@@ -2,12 +2,12 @@
 
 ``generate_from_payload(payload)`` readies the process (``ik_prepare_worker``: the Django app
 sets Django up there), rebuilds the cache file (its generator, its source: a plugin reopens the
-sources it described, the Django app reads a model's row again) and makes it here, through the
-file's backend's single-flight ``generate_now``. A file that already exists is left alone. A
-failure is recorded in the shared state cache (``failed``, with the exception's text, until
-``retry_after``) and raised again, so the queue's own bookkeeping sees it too; the worker goes
-on with other tasks. Nothing here imports Django: the payload protocol is the host's
-(``ik_host.payloads``).
+sources it described, the Django app reads a model's row again) and makes it here
+(``ik_defaults.make_here``: through the file's backend's single-flight ``generate_now``). A file
+that already exists is left alone. A failure is recorded in the shared state cache
+(``failed``, with the exception's text, until ``retry_after``) and raised again, so the queue's
+own bookkeeping sees it too; the worker goes on with other tasks. Nothing here imports Django:
+the payload protocol is the host's (``ik_host.payloads``).
 """
 
 from __future__ import annotations
@@ -17,13 +17,8 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from ik_host.payloads import (
-    CacheFileNameMismatch,
-    SourceGone,
-    generate_here,
-    prepare_worker,
-    rebuild,
-)
+from ik_defaults.make_here import generate_here
+from ik_host.payloads import CacheFileNameMismatch, SourceGone, prepare_worker, rebuild
 from ik_host.state_records import CacheFileState, StateRecord
 
 logger = logging.getLogger("ik_backends_async.worker")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ik_defaults import (
     cached_backends,
     cachefile_namers,
     filesystem_storage,
     justintime,
+    local_sources,
     statecache,
 )
 from ik_host import hookimpl
@@ -73,3 +76,15 @@ def ik_install_hint(kind: str, name: str) -> str | None:
 def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
     # The URL is the base URL and the quoted name: nothing signed, nothing expiring.
     return True if storage_class is filesystem_storage.FileSystemStorage else None
+
+
+# Last: a plugin that knows where a file belongs (the Django app: a model's row, a shared
+# storage) describes and reopens it better than a path on this machine's disk can.
+@hookimpl(trylast=True)
+def ik_describe_source(source: Any) -> dict[str, Any] | None:
+    return local_sources.describe_local(source)
+
+
+@hookimpl(trylast=True)
+def ik_open_source(ref: dict[str, Any]) -> Any | None:
+    return local_sources.open_local(ref)

@@ -57,7 +57,7 @@ def ik_open_source(ref: dict[str, Any]) -> Any | None:
     from imagekit.management import django_sources  # noqa: PLC0415  (see above)
 
     if not django_sources.is_django_reference(ref) or not settings_config.settings_available():
-        return None  # a local file (the host's), or no project to read it from
+        return None  # a local file (the defaults'), or no project to read it from
     return django_sources.Rebuilder().source(ref)
 
 

@@ -9,16 +9,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image
 
+from ik_defaults.make_here import EXISTED, GENERATED, cachefile_exists, generate_here
 from ik_host.payloads import (
-    EXISTED,
-    GENERATED,
     CacheFileNameMismatch,
     PayloadError,
     SourceGone,
-    cachefile_exists,
     describe,
     describe_source,
-    generate_here,
 )
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_bytes, image_content
@@ -53,8 +50,12 @@ def test_a_model_field_source_is_described_by_its_row(photo):
     assert payload == {
         "version": 1,
         "generator_id": "tagapp:genphoto:small",
-        "source": {"model": "tagapp.genphoto", "pk": photo.pk, "field": "original",
-                   "name": photo.original.name},
+        "source": {
+            "model": "tagapp.genphoto",
+            "pk": photo.pk,
+            "field": "original",
+            "name": photo.original.name,
+        },
         "cachefile": file.name,
         "force": False,
     }
@@ -104,8 +105,11 @@ def test_a_file_in_a_storage_is_described_by_alias_or_deconstruction(tmp_path):
     other = elsewhere.save("x.jpg", ContentFile(image_bytes((64, 64))))
     ref = describe_source(_StoredFile(elsewhere, other))
     assert ref == {
-        "storage": {"class": "django.core.files.storage.FileSystemStorage", "args": [],
-                    "kwargs": {"location": str(tmp_path)}},
+        "storage": {
+            "class": "django.core.files.storage.FileSystemStorage",
+            "args": [],
+            "kwargs": {"location": str(tmp_path)},
+        },
         "name": other,
     }
     spec = Square(source=_StoredFile(elsewhere, other))

@@ -10,7 +10,8 @@ the hooks this app answers (``imagekit.django_hooks``):
   that can be deconstructed, ``{"class", "args", "kwargs"}``.
 
 ``Rebuilder`` reads each model row and storage once for many payloads (``generateimages
---jobs``); describing, rebuilding and making are the host's (``ik_host.payloads``).
+--jobs``); describing and rebuilding are the host's (``ik_host.payloads``), making is the
+defaults' (``ik_defaults.make_here``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from imagekit.settings_config import settings_available
 
 def django_reference(source: Any) -> dict[str, Any] | None:
     """A model's file field by its row, a file in a Django storage by the storage; else None
-    (a local file is the host's to describe)."""
+    (a path or a local file is the defaults' to describe)."""
     name = source_name(source)
     if not name:
         return None
@@ -143,7 +144,8 @@ class Rebuilder:
         return host.rebuild(payload, check_name=check_name, opener=self.source)
 
     def source(self, ref: Mapping[str, Any]) -> Any:
-        """The source ``ref`` stands for: Django's here, any other through the host."""
+        """The source ``ref`` stands for: Django's here, any other through the host's hooks (a
+        local file: the defaults')."""
         if "model" in ref:
             return self._field_file(ref)
         if "storage" in ref:

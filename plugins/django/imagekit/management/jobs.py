@@ -26,11 +26,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
+from ik_defaults.make_here import generate_here
 from ik_host.config import get_config, set_config, usable_cores
 from ik_host.errors import IKError
 from ik_host.forking import fork_unsafe
 from ik_host.paths import source_key, source_name
-from ik_host.payloads import PAYLOAD_VERSION, PayloadError, describe_source, generate_here
+from ik_host.payloads import PAYLOAD_VERSION, PayloadError, describe_source
 from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.management.django_sources import Rebuilder

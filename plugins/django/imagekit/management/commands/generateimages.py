@@ -23,11 +23,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ik_defaults.make_here import EXISTED, GENERATED, cachefile_exists
 from ik_host.components import get_backend
 from ik_host.config import usable_cores
 from ik_host.forking import fork_unsafe
 from ik_host.generators import match_ids
-from ik_host.payloads import EXISTED, GENERATED, cachefile_exists
 from imagekit.management.jobs import (
     FAILED,
     Item,
@@ -65,18 +65,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "generator_ids", nargs="*", metavar="id-or-glob",
+            "generator_ids",
+            nargs="*",
+            metavar="id-or-glob",
             help="generator ids or patterns (default: every id that has a source group)",
         )
         parser.add_argument(
             "--force", action="store_true", help="regenerate files that already exist"
         )
         parser.add_argument(
-            "-j", "--jobs", type=positive_int, default=None, metavar="N",
+            "-j",
+            "--jobs",
+            type=positive_int,
+            default=None,
+            metavar="N",
             help="generate in N processes (default: one per core)",
         )
         parser.add_argument(
-            "--async", action="store_true", dest="enqueue",
+            "--async",
+            action="store_true",
+            dest="enqueue",
             help="put a task for each file on the configured async backend's queue instead "
             "of generating here",
         )
@@ -84,7 +92,8 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="list the files that would be generated"
         )
         parser.add_argument(
-            "--fail-on-error", action="store_true",
+            "--fail-on-error",
+            action="store_true",
             help="exit with status 1 if any file could not be generated or any id or glob "
             "matched nothing (by default these are reported on stderr and the status is 0)",
         )
