@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -163,17 +164,13 @@ class CacheFile:
         backends that make files in process. ``replace`` overwrites an existing file (a forced
         generation); otherwise a storage that never overwrites keeps it and saves beside."""
         name = self.name
-        content = self.generator.generate()
-        storage = self.storage
+        started = time.perf_counter()
         try:
-            actual = save_cachefile(storage, name, content, replace)
-        except IKError:
-            raise
+            content = self.generator.generate()
+            actual = self._store(name, content, replace)
         except Exception as exc:
-            raise CacheFileError(
-                f"storing cache file {name!r} in {type(storage).__name__} failed: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
+            self._tell("failed", exception=exc)
+            raise
         if actual != name:
             # The arguments are django-imagekit's (storage, name, saved name, backend): projects
             # filter on them.
@@ -181,17 +178,36 @@ class CacheFile:
                 "storage %r saved cache file %r as %r instead, probably because a file of that "
                 "name existed: generated twice (a race in backend %r, or a plain generation "
                 "where a forced one was meant); the saved file is not used",
-                storage,
+                self.storage,
                 name,
                 actual,
                 self.cachefile_backend,
             )
-        return StateRecord(
+        record = StateRecord(
             CacheFileState.EXISTS,
             getattr(content, "width", None),
             getattr(content, "height", None),
             getattr(content, "size", None),
         )
+        self._tell("generated", seconds=time.perf_counter() - started, size=record.size)
+        return record
+
+    def _store(self, name: str, content: Any, replace: bool) -> str:
+        storage = self.storage
+        try:
+            return save_cachefile(storage, name, content, replace)
+        except IKError:
+            raise
+        except Exception as exc:
+            raise CacheFileError(
+                f"storing cache file {name!r} in {type(storage).__name__} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+
+    def _tell(self, event: str, **details: Any) -> None:
+        """Tell every listener (``ik_cachefile_listeners``) of ``event``."""
+        for listener in get_registry().listeners:
+            listener(self, event, **details)
 
     def _generate(self) -> StateRecord:
         """django-imagekit's name for ``make()``, which its custom backends call: it replaces

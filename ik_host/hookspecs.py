@@ -180,15 +180,16 @@ def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
 
 
 @hookspec
-def ik_cachefile_listeners() -> list[Callable[[Any, str], None]]:
-    """Callables told of each event a cache file's strategy is told of, as
-    ``listener(file, event)`` with ``event`` one of ``"on_existence_required"`` and
-    ``"on_content_required"``.
+def ik_cachefile_listeners() -> list[Callable[..., None]]:
+    """Callables told of a cache file's events, as ``listener(file, event, **details)``:
+    ``"on_existence_required"`` and ``"on_content_required"`` (no details), right after the
+    strategy, on every access, so they must be cheap; ``"generated"`` after each generation
+    (``seconds``, ``size`` in bytes) and ``"failed"`` after each failed one (``exception``,
+    raised again once the listeners return).
 
-    Called once per plugin-manager state, when the registries are built; the listeners are then
-    called on every access of every cache file, right after the strategy, so they must be
-    cheap. The Django app answers with one that sends django-imagekit's
-    ``existence_required`` / ``content_required`` signals when a receiver is connected.
+    Called once per plugin-manager state, when the registries are built. The Django app answers
+    with one that sends its signals (``existence_required``, ``content_required``,
+    ``cachefile_generated``, ``cachefile_failed``) when a receiver is connected.
     """
 
 

@@ -170,7 +170,7 @@ class Registries:
                     self.by_plugin.setdefault(info.name, []).append(record)
 
         # Told of every event a cache file's strategy is told of (the Django app's signals).
-        self.listeners: list[Callable[[Any, str], None]] = [
+        self.listeners: list[Callable[..., None]] = [
             listener for answer in pm.hook.ik_cachefile_listeners() for listener in answer or ()
         ]
         self._urls_are_stable = pm.hook.ik_storage_urls_are_stable

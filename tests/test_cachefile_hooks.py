@@ -32,6 +32,7 @@ class KnowsMemoryStorage:
     def __init__(self) -> None:
         self.saved: list[tuple[str, bool]] = []
         self.heard: list[tuple[str, str]] = []
+        self.details: list[dict[str, Any]] = []
 
     @hookimpl
     def ik_save_cachefile(self, storage: Any, name: str, content: Any, replace: bool) -> Any:
@@ -47,7 +48,11 @@ class KnowsMemoryStorage:
 
     @hookimpl
     def ik_cachefile_listeners(self) -> list[Any]:
-        return [lambda file, event: self.heard.append((event, file.name))]
+        return [self.listen]
+
+    def listen(self, file: Any, event: str, **details: Any) -> None:
+        self.heard.append((event, file.name))
+        self.details.append(details)
 
 
 @pytest.fixture
@@ -99,8 +104,32 @@ def test_listeners_hear_what_the_strategy_hears(
     file = CacheFile(Spec(source="a.jpg"))
     file.url  # noqa: B018
     file.read()
-    assert plugin.heard == ik_fakes.strategy.events
-    assert [event for event, _ in plugin.heard] == ["on_existence_required", "on_content_required"]
+    required = [heard for heard in plugin.heard if heard[0].startswith("on_")]
+    assert required == ik_fakes.strategy.events
+    assert [event for event, _ in required] == ["on_existence_required", "on_content_required"]
+
+
+def test_listeners_hear_each_generation_with_its_time_and_bytes(
+    ik_fakes: Fakes, plugin: KnowsMemoryStorage
+) -> None:
+    file = CacheFile(Spec(source="a.jpg"))
+    file.generate()
+    file.generate()  # exists: nothing made, nothing heard
+    assert plugin.heard == [("generated", file.name)]
+    [details] = plugin.details
+    assert details["size"] == len(ik_fakes.storage.files[file.name])
+    assert 0 <= details["seconds"] < 60
+
+
+def test_listeners_hear_a_failed_generation_with_its_exception(
+    ik_fakes: Fakes, plugin: KnowsMemoryStorage
+) -> None:
+    ik_fakes.engine.fail = OSError("cannot read a.jpg")
+    file = CacheFile(Spec(source="a.jpg"))
+    with pytest.raises(OSError):
+        file.generate()
+    assert plugin.heard == [("failed", file.name)]
+    assert plugin.details == [{"exception": ik_fakes.engine.fail}]
 
 
 def test_a_file_without_a_source_has_no_name_and_refuses_to_be_used(

@@ -107,6 +107,6 @@ def ik_storage_urls_are_stable(storage_class: type) -> bool | None:
 
 @hookimpl
 def ik_cachefile_listeners() -> list[Any]:
-    from imagekit.cachefiles import send_required  # noqa: PLC0415  (see above)
+    from imagekit.cachefiles import send_cachefile_signal  # noqa: PLC0415  (see above)
 
-    return [send_required]
+    return [send_cachefile_signal]

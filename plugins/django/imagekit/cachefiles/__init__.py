@@ -13,7 +13,12 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from ik_host.cachefile import CacheFile
 from imagekit.registry import generator_registry
-from imagekit.signals import content_required, existence_required
+from imagekit.signals import (
+    cachefile_failed,
+    cachefile_generated,
+    content_required,
+    existence_required,
+)
 
 
 class ImageCacheFile(CacheFile, ImageFile):
@@ -42,12 +47,21 @@ class ImageCacheFile(CacheFile, ImageFile):
         return self._file is None or bool(getattr(self._file, "closed", False))
 
 
-def send_required(file: Any, event: str) -> None:
+_SIGNALS = {
+    "on_existence_required": existence_required,
+    "on_content_required": content_required,
+    "generated": cachefile_generated,
+    "failed": cachefile_failed,
+}
+
+
+def send_cachefile_signal(file: Any, event: str, **details: Any) -> None:
     """Send ``event``'s signal for ``file`` when a receiver listens (dispatching costs more than
-    the rest of a warm access); the host calls it after the strategy (``django_hooks``)."""
-    signal = existence_required if event == "on_existence_required" else content_required
+    the rest of a warm access); the host calls it after the strategy and after each generation
+    (``django_hooks``)."""
+    signal = _SIGNALS[event]
     if signal.receivers:
-        signal.send(sender=type(file), file=file)
+        signal.send(sender=type(file), file=file, **details)
 
 
 class LazyImageCacheFile(SimpleLazyObject):
