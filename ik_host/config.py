@@ -61,6 +61,9 @@ class Config:
     # Seconds a generation may hold its lock before another process may take over.
     lock_timeout: float = 60
     limits: Limits = DEFAULT_LIMITS
+    # Where every cache file's record is kept beyond the state cache (an object filling
+    # ik_host.protocols.RecordStore, as the Django app's table); None: nowhere.
+    record_store: Any = None
     # Threads one image's resample may use (the Pillow engine); None: the cores, at most 4.
     image_threads: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)

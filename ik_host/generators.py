@@ -110,6 +110,13 @@ generator_registry = GeneratorRegistry()
 source_group_registry = SourceGroupRegistry()
 
 
+def generator_id_of(generator: Any) -> str | None:
+    """The id ``generator``'s class is registered under: the one a spec field gave the class it
+    built (``_ik_generator_id``), else the registry's first; None for an unregistered class."""
+    cls = type(generator)
+    return cls.__dict__.get("_ik_generator_id") or generator_registry.id_of(cls)
+
+
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """The regular expression of an id pattern (see above)."""
     parts = []

@@ -216,6 +216,25 @@ class BulkStateCache(Protocol):
         """Called by the state prefetch: the found keys and their values."""
 
 
+@runtime_checkable
+class BulkWriteStateCache(Protocol):
+    """Optional: a state cache that writes many keys in one round trip."""
+
+    def set_many(self, data: Mapping[str, Any], timeout: float | None = None) -> Any:
+        """Called by the state prefetch to store what the record store knew, in one call."""
+
+
+@runtime_checkable
+class RecordStore(Protocol):
+    """Where every cache file's record is kept beyond the state cache (``Config.record_store``)."""
+
+    def get_many(self, files: Iterable[NamedFile]) -> Mapping[str, StateRecord]:
+        """Called by a backend after a state-cache miss: the known records, by file name."""
+
+    def save(self, file: NamedFile, record: StateRecord) -> None:
+        """Called by a backend for every record it sets: keep it as the file's."""
+
+
 # -- making pixels ---------------------------------------------------------------------------------
 
 
@@ -360,7 +379,8 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
         ),
     ),
     "storage": (Storage, ()),
-    "state_cache": (StateCache, (BulkStateCache,)),
+    "state_cache": (StateCache, (BulkStateCache, BulkWriteStateCache)),
+    "record_store": (RecordStore, ()),
     "engine": (Engine, ()),
     "image": (EncodedImage, ()),
     "processor": (Processor, (SizeHintProcessor, RescalingProcessor, HashStateProcessor)),

@@ -98,10 +98,13 @@ class CachedFileBackend:
         key = self.get_key(file)
         record = StateRecord.load(self.cache_get(key))
         if record is None:
+            record = self._recorded(file, key)
+        if record is None:
             record = StateRecord(CacheFileState.DOES_NOT_EXIST)
             if check_if_unknown:
                 if file.storage.exists(file.name):
                     record = StateRecord(CacheFileState.EXISTS)
+                    self._keep_record(file, record)
                 # The storage's answer only fills a miss: a state another caller recorded
                 # meanwhile (scheduled, generated, failed) is newer than what we saw.
                 timeout = self.timeout_for(record.state)
@@ -121,6 +124,38 @@ class CachedFileBackend:
     def set_record(self, file: Any, record: StateRecord) -> None:
         self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
         self._remember(file, record)
+        store = get_config().record_store
+        if store is not None:
+            store.save(file, record)
+
+    # -- the record store, between the state cache and the storage -------------------------------
+
+    def _recorded(self, file: Any, key: str) -> StateRecord | None:
+        """The record store's record of ``file``, put in the state cache; None when it has
+        none. Asked only for remote storages: a local one answers ``exists`` faster."""
+        store = self._store_for(file)
+        if store is None:
+            return None
+        record = store.get_many([file]).get(file.name)
+        if record is not None:
+            if self.cache_add(key, record.dump(), self.timeout_for(record.state)) is False:
+                self._forget_locally(key)
+                return StateRecord.load(self.cache_get(key)) or record
+            self._keep_locally(key, record.dump())
+        return record
+
+    def _keep_record(self, file: Any, record: StateRecord) -> None:
+        """Tell the record store what the storage said, where the store was asked first."""
+        store = self._store_for(file)
+        if store is not None:
+            store.save(file, record)
+
+    @staticmethod
+    def _store_for(file: Any) -> Any:
+        store = get_config().record_store
+        if store is None or is_local_storage(file.storage):
+            return None
+        return store
 
     # -- the request-local states, then the state cache ------------------------------------------
 
@@ -279,13 +314,16 @@ def prefetch_states(
     state_cache: MutableMapping[str, Any],
     cache: Any = None,
 ) -> None:
-    """Put the stored states of ``files`` in ``state_cache``, one ``get_many`` per state cache.
+    """Put the stored states of ``files`` in ``state_cache``, one ``get_many`` per state cache,
+    then one read of the record store for the files the caches did not know.
 
     ``cache`` replaces each file's backend's state cache. Only files of a ``CachedFileBackend``
     with a name count; keys already in the mapping are not asked again; misses are kept as
-    ``None``. A failing cache fills nothing: each backend then copes with it on its own lookup.
+    ``None``. What the record store knows is put in the state cache too (one ``set_many``). A
+    failing cache fills nothing: each backend then copes with it on its own lookup.
     """
     by_cache: dict[int, tuple[Any, set[str]]] = {}
+    wanted: dict[str, tuple[Any, Any]] = {}
     for file in files:
         backend = getattr(file, "cachefile_backend", None)
         if not isinstance(backend, CachedFileBackend) or not file.name:
@@ -294,14 +332,70 @@ def prefetch_states(
         if key not in state_cache:
             shared = cache if cache is not None else backend.cache
             by_cache.setdefault(id(shared), (shared, set()))[1].add(key)
+            wanted[key] = (file, shared)
     for shared, keys in by_cache.values():
         try:
             found = _get_many(shared, keys)
         except Exception as exc:  # the cache client's own errors
             logger.debug("prefetching %d cache-file states failed: %r", len(keys), exc)
+            for key in keys:
+                wanted.pop(key)
             continue
         for key in keys:
             state_cache[key] = found.get(key)
+    _prefetch_records(
+        {key: pair for key, pair in wanted.items() if state_cache.get(key) is None}, state_cache
+    )
+
+
+def _prefetch_records(
+    missed: dict[str, tuple[Any, Any]], state_cache: MutableMapping[str, Any]
+) -> None:
+    """Fill ``state_cache`` and the state caches with what the record store knows of ``missed``
+    (state key -> (file, its state cache))."""
+    store = get_config().record_store
+    if store is None or not missed:
+        return
+    records = store.get_many(file for file, _ in missed.values())
+    if not records:
+        return
+    fill: dict[tuple[int, Any], tuple[Any, dict[str, Any]]] = {}
+    for key, (file, shared) in missed.items():
+        record = records.get(file.name)
+        if record is not None:
+            state_cache[key] = record.dump()
+            if record.state is CacheFileState.EXISTS:
+                timeout = file.cachefile_backend.timeout_for(record.state)
+                fill.setdefault((id(shared), timeout), (shared, {}))[1][key] = record.dump()
+    for (_, timeout), (shared, values) in fill.items():
+        try:
+            if hasattr(shared, "set_many"):
+                shared.set_many(values, timeout)
+            else:
+                for key, value in values.items():
+                    shared.set(key, value, timeout)
+        except Exception as exc:  # the cache client's own errors: the states stay local
+            logger.debug("filling %d cache-file states failed: %r", len(values), exc)
+
+
+_LOCAL_STORAGES: dict[type, bool] = {}
+
+
+def is_local_storage(storage: Any) -> bool:
+    """Whether ``storage`` keeps files on this machine's disk: it has a working ``path()``, as
+    Django says a storage without local files must not. Asked once per storage class."""
+    cls = storage.__class__  # not type(): a lazy object standing for a storage
+    local = _LOCAL_STORAGES.get(cls)
+    if local is None:
+        try:
+            storage.path("ik-probe")
+            local = True
+        except (NotImplementedError, AttributeError):
+            local = False
+        except Exception:  # a path check refusing the probe's name: still a local storage
+            local = True
+        _LOCAL_STORAGES[cls] = local
+    return local
 
 
 def _get_many(cache: Any, keys: set[str]) -> dict[str, Any]:

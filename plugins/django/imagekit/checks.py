@@ -7,6 +7,8 @@
 - ``imagekit.E003``: the cache-file storage or the state cache cannot be found.
 - ``imagekit.E004``: the default cache-file backend needs a queue library (Celery, RQ,
   Dramatiq) that is not installed; the message says what to ``pip install``.
+- ``imagekit.W006`` (with ``check --database``): the imagekit app's migration is not applied,
+  so no cache-file record is kept; everything else works as before.
 - ``imagekit.E005``: django-imagekit is installed next to ik-django. Both ship the ``imagekit``
   package, so one overwrote the other's files. Outside ``manage.py check`` the app refuses to
   load at all (``refuse_mixed_install``): a web or worker process never runs the checks.
@@ -23,9 +25,11 @@ from django.conf import settings as django_settings
 from django.core import checks
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from ik_host.errors import IKError
 from ik_host.registry import resolve
+from imagekit.cachefiles.record_table import record_model
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
 
@@ -132,7 +136,29 @@ def refuse_mixed_install() -> None:
         raise ImproperlyConfigured(f"{problem} (imagekit.E005)")
 
 
+def check_record_table(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if not databases or not settings.IMAGEKIT_CACHEFILE_RECORDS:
+        return []
+    model = record_model()
+    alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
+    if alias not in databases:
+        return []
+    if model._meta.db_table in connections[alias].introspection.table_names():
+        return []
+    return [
+        checks.Warning(
+            f"the table of imagekit's cache-file records is missing in database {alias!r}, so "
+            "none are kept and a process with an empty cache asks the storage for every file.",
+            hint="Run: python manage.py migrate imagekit",
+            id="imagekit.W006",
+        )
+    ]
+
+
 def register_checks() -> None:
+    checks.register(check_record_table, "imagekit", checks.Tags.database)
     for check in (
         check_component_settings,
         check_retired_settings,

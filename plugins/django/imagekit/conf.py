@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # The largest width or height the thumbnail tag makes (srcset densities included): sizes
     # come from templates, possibly from variables, and a typo must not allocate gigabytes.
     "IMAGEKIT_MAX_THUMBNAIL_SIZE": 4096,
+    # Keep a record of every cache file in the imagekit app's table (imagekit.models.
+    # CacheFileRecord), consulted when the state cache does not know a file.
+    "IMAGEKIT_CACHEFILE_RECORDS": True,
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.signals import setting_changed
+from django.db.models.signals import post_migrate
 
 from ik_host.config import reset_config
 from ik_host.strategy_events import notify
 from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile
+from imagekit.cachefiles.record_table import record_store
 from imagekit.conf import WATCHED
 from imagekit.registry import generator_registry, iter_source_groups
 from imagekit.signals import source_saved
@@ -45,3 +47,4 @@ def connect() -> None:
     """Connect every receiver once (``dispatch_uid`` makes a second call harmless)."""
     source_saved.connect(on_source_saved, dispatch_uid="imagekit.source_saved")
     setting_changed.connect(on_setting_changed, dispatch_uid="imagekit.settings")
+    post_migrate.connect(record_store.forget_tables, dispatch_uid="imagekit.record_table")

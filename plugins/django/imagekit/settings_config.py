@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from ik_host.config import Config, Limits
+from imagekit.cachefiles.record_table import record_store
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
 
@@ -44,6 +45,7 @@ def build_config() -> Config:
         state_cache=get_cache(),
         cache_prefix=settings.IMAGEKIT_CACHE_PREFIX,
         cache_timeout=settings.IMAGEKIT_CACHE_TIMEOUT,
+        record_store=record_store if settings.IMAGEKIT_CACHEFILE_RECORDS else None,
         limits=Limits(
             max_pixels=settings.IMAGEKIT_MAX_SOURCE_PIXELS,
             max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,

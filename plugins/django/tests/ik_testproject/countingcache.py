@@ -25,5 +25,14 @@ class CountingCache(LocMemCache):
             self._batch = False
 
     def set(self, *args, **kwargs):
-        self.calls["set"] += 1
+        if not self._batch:
+            self.calls["set"] += 1
         return super().set(*args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        self.calls["set_many"] += 1
+        self._batch = True
+        try:
+            return super().set_many(*args, **kwargs)
+        finally:
+            self._batch = False
