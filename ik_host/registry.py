@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,28 +207,3 @@ def resolve(kind: str, value: Any) -> Any:
     if isinstance(value, str):
         return get_registry(kind).resolve(value)
     return value
-
-
-def module_exports(module: str, kind: str, exported: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` giving components of ``kind`` by their import names.
-
-    ``exported`` maps the names a compatibility module promises (django-imagekit's
-    ``imagekit.cachefiles.backends.Celery``) to registered short names: they resolve through
-    ``resolve``, so without their plugin the error says what to install. Any other public name a
-    plugin registered under ``kind`` is found too; the rest is an ``AttributeError`` (an
-    ``ImportError`` for ``from module import name``).
-    """
-
-    def __getattr__(name: str) -> Any:
-        if name in exported:
-            return resolve(kind, exported[name])
-        if not name.startswith("_"):
-            registry = get_registry(kind)
-            if name in registry:
-                return registry.get(name).obj
-        raise AttributeError(
-            f"module {module!r} has no attribute {name!r}; no installed plugin registers a "
-            f"{kind} by that name (`python -m ik_host plugins` lists them)"
-        )
-
-    return __getattr__

@@ -17,7 +17,6 @@ from ik_host.registry import (
     get_registry,
     import_path,
     listing,
-    module_exports,
     resolve,
 )
 
@@ -134,24 +133,6 @@ def test_describe_and_listing_format_every_registry_message() -> None:
     assert describe(Duotone) == f"{__name__}.Duotone"
     assert listing(["b", "a"]) == "'a', 'b'"
     assert listing([]) == "none"
-
-
-def test_module_exports_resolve_promised_names_and_registered_ones(
-    register_plugin: Callable[..., Any],
-) -> None:
-    register_plugin(DuotonePlugin(), name="duotone-plugin")
-    register_plugin(Hints(), name="hints")
-    getattr_ = module_exports("legacy.processors", "processor", {"Tone": "duotone"})
-    assert getattr_("Tone") is Duotone
-    assert getattr_("Duotone") is Duotone  # any registered name
-    with pytest.raises(AttributeError, match=r"'legacy\.processors' has no attribute 'Nope'"):
-        getattr_("Nope")
-    with pytest.raises(AttributeError):
-        getattr_("_private")
-    strategies = module_exports("legacy.strategies", "strategy", {"Later": "later"})
-    # A promised name nobody registered is an error saying what to install, not an AttributeError.
-    with pytest.raises(UnknownComponentError, match="pip install ik-later"):
-        strategies("Later")
 
 
 def test_conflicting_duplicate_names_both_providers() -> None:

@@ -7,6 +7,7 @@ here is known to plain-Python code and Django-free workers alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ik_host.generators import (
@@ -15,7 +16,7 @@ from ik_host.generators import (
     generator_registry,
     source_group_registry,
 )
-from ik_host.registry import describe
+from ik_host.registry import describe, get_registry, resolve
 from imagekit.exceptions import NotRegistered
 
 # Every (generator_id, group) pair, in registration order.
@@ -46,6 +47,27 @@ class _Unregister:
 
     def source_group(self, generator_id: str, group: Any) -> None:
         source_group_registry.unregister(generator_id, group)
+
+
+def module_exports(module: str, kind: str, exported: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` giving ``kind`` components by name: ``exported`` maps the names a
+    django-imagekit module promises to registered names; any other registered public name works."""
+
+    def __getattr__(name: str) -> Any:
+        # Through resolve, so a promised name without its plugin says what to install.
+        if name in exported:
+            return resolve(kind, exported[name])
+        if not name.startswith("_"):
+            registry = get_registry(kind)
+            if name in registry:
+                return registry.get(name).obj
+        # An AttributeError, which `from module import name` turns into an ImportError.
+        raise AttributeError(
+            f"module {module!r} has no attribute {name!r}; no installed plugin registers a "
+            f"{kind} by that name (`python -m ik_host plugins` lists them)"
+        )
+
+    return __getattr__
 
 
 register = _Register()

@@ -4,12 +4,14 @@ host's registries under django-imagekit's names."""
 import pytest
 
 import imagekit
-from ik_host import errors, generators
+from ik_host import errors, generators, hookimpl
+from ik_host.records import Processor
 from imagekit import ImageSpec
 from imagekit.exceptions import AlreadyRegistered, NotRegistered
 from imagekit.registry import (
     generator_registry,
     iter_source_groups,
+    module_exports,
     register,
     source_group_registry,
     unregister,
@@ -105,3 +107,33 @@ def test_every_spec_field_has_a_generator_and_a_source_group():
         assert generator_id in pairs
     # Two spec fields of one image share one group, so a save is signalled once.
     assert pairs["testapp:optimisticphoto:thumb"] is pairs["testapp:optimisticphoto:other_thumb"]
+
+
+class Duotone:
+    def process(self, img):
+        return img
+
+
+class DuotoneAndHints:
+    @hookimpl
+    def ik_register_processors(self):
+        return [Processor("Duotone", Duotone)]
+
+    @hookimpl
+    def ik_install_hint(self, kind, name):
+        return "pip install ik-later" if (kind, name) == ("strategy", "later") else None
+
+
+def test_module_exports_resolve_promised_names_and_registered_ones(register_plugin):
+    register_plugin(DuotoneAndHints(), name="duotone-and-hints")
+    getattr_ = module_exports("legacy.processors", "processor", {"Tone": "duotone"})
+    assert getattr_("Tone") is Duotone
+    assert getattr_("Duotone") is Duotone  # any registered name
+    with pytest.raises(AttributeError, match=r"'legacy\.processors' has no attribute 'Nope'"):
+        getattr_("Nope")
+    with pytest.raises(AttributeError):
+        getattr_("_private")
+    strategies = module_exports("legacy.strategies", "strategy", {"Later": "later"})
+    # A promised name nobody registered is an error saying what to install, not an AttributeError.
+    with pytest.raises(errors.UnknownComponentError, match="pip install ik-later"):
+        strategies("Later")

@@ -12,8 +12,8 @@ from typing import Any
 
 from ik_defaults.cached_backends import CachedFileBackend, Simple
 from ik_host.components import get_backend
-from ik_host.registry import module_exports
 from ik_host.state_records import CacheFileState
+from imagekit.registry import module_exports
 
 # django-imagekit's names for the backends only a plugin provides, by registered name.
 PLUGIN_BACKENDS = {"Celery": "celery", "RQ": "rq", "Dramatiq": "dramatiq", "Async": "async"}

@@ -11,8 +11,8 @@ from typing import Any
 
 from ik_defaults.justintime import JustInTime
 from ik_host.components import get_strategy
-from ik_host.registry import module_exports
 from ik_host.strategy_events import EVENTS, DictStrategy, notify
+from imagekit.registry import module_exports
 
 
 def load_strategy(strategy: Any = None) -> Any:

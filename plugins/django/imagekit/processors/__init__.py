@@ -7,7 +7,6 @@ plugin registers is found in the host's processor registry on first use, so
 
 from __future__ import annotations
 
-from ik_host.registry import module_exports
 from ik_processors_pilkit.pilkit_base import (
     Adjust,
     Anchor,
@@ -31,6 +30,7 @@ from ik_processors_pilkit.pilkit_resize import (
     SmartResize,
     Thumbnail,
 )
+from imagekit.registry import module_exports
 
 __getattr__ = module_exports(__name__, "processor", {})
 
