@@ -1,9 +1,7 @@
 """A cache file: the generated image of a generator, which may or may not exist yet.
 
-The strategy decides *when* it is generated (told of existence or content being needed), the
-backend decides *how* (now, later, not at all) and keeps its state; the storage holds the bytes.
-A warm access is one name (computed once), one state lookup and one storage call.
-"""
+The strategy decides *when* it is generated, the backend *how* (and keeps its state), the
+storage holds the bytes; a warm access is one name, one state lookup and one storage call."""
 
 from __future__ import annotations
 
@@ -119,14 +117,10 @@ class CacheFile:
             self._resolved["url"] = (get_config(), name, self.storage.url(name))
 
     def copy(self, source: Any = None) -> CacheFile:
-        """Another cache file for the same generator, sharing what this one has resolved but
-        none of its per-access state (its open file, the last state it saw).
-
-        With ``source`` (the same stored file as the generator's, in another file object), the
-        copy generates from it: a kept cache file copied for one render, in one thread, must
-        not read the file object of the render it was copied from. The generator is copied
-        only when it is used, which a file that exists never needs.
-        """
+        """Another cache file for the same generator, sharing what this one resolved but no
+        per-access state; with ``source`` (the same stored file), it generates from that object."""
+        # A kept file copied for one render must not read another render's file object; the
+        # generator is copied only when used, which an existing file never needs.
         twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin._file = None
@@ -153,16 +147,14 @@ class CacheFile:
     # -- generation ------------------------------------------------------------------------------
 
     def generate(self, force: bool = False) -> Any:
-        """Ask the backend to make the file (now, or later for a deferring backend); ``force``
-        makes it again even if it exists."""
+        """Ask the backend to make the file (now or later); ``force`` makes it even if it exists."""
         self._check_source()  # before the backend needs a name
         self._forced = force  # for a django-imagekit backend calling _generate()
         return self.cachefile_backend.generate(self, force)
 
     def make(self, replace: bool = False) -> StateRecord:
-        """Generate the image and store it here and now; returns its new record. Called by
-        backends that make files in process. ``replace`` overwrites an existing file (a forced
-        generation); otherwise a storage that never overwrites keeps it and saves beside."""
+        """Generate the image and store it here and now (for in-process backends); returns its new
+        record. ``replace`` overwrites an existing file (a forced generation)."""
         name = self.name
         started = time.perf_counter()
         try:
@@ -210,8 +202,7 @@ class CacheFile:
             listener(self, event, **details)
 
     def _generate(self) -> StateRecord:
-        """django-imagekit's name for ``make()``, which its custom backends call: it replaces
-        the stored file when the generation asked for was forced."""
+        """django-imagekit's name for ``make()`` (custom backends call it); replaces when forced."""
         return self.make(replace=self._forced)
 
     def state(self) -> StateRecord:
@@ -358,14 +349,9 @@ def _with_source(generator: Any, source: Any) -> Any:
 
 
 def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str:
-    """Store ``content`` as ``name`` in ``storage``; returns the name used. A plugin that
-    knows a storage better saves it (``ik_save_cachefile``: the Django app saves Django's
-    ``FileSystemStorage`` atomically); otherwise the storage's own ``save``.
-
-    To replace a file, the new one is saved first: a storage that overwrites is done (the old
-    file is never missing, nor lost if the save fails); one that saved beside it instead (as
-    Django's storages do with a taken name) then gets the old file deleted and the new one
-    saved again under its name."""
+    """Store ``content`` as ``name`` in ``storage`` (a plugin's ``ik_save_cachefile`` first);
+    returns the name used. ``replace`` saves first, then replaces the old file if saved beside."""
+    # Saving first means a storage that overwrites never has the file missing (docs/hooks.md).
     saved = get_plugin_manager().hook.ik_save_cachefile(
         storage=storage, name=name, content=content, replace=replace
     )
@@ -382,8 +368,7 @@ def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str:
 
 
 def urls_are_stable(storage: Any) -> bool:
-    """Whether ``storage``'s URLs depend on the name alone while the configuration stands
-    (not signed, not expiring), as a plugin says (``ik_storage_urls_are_stable``)."""
+    """Whether ``storage``'s URLs depend on the name alone (``ik_storage_urls_are_stable``)."""
     return get_registry().stable_urls(storage)
 
 
@@ -393,17 +378,10 @@ _WARM: ClearingMemo[CacheFile] = ClearingMemo(1024)
 
 
 def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: Any) -> CacheFile:
-    """The cache file ``make()`` builds, made once per ``key`` and configuration; later uses
-    get a copy reading ``source``, sharing what the first use resolved (name, components, URL).
-
-    ``key`` stands for the generator and its source (their class, arguments and the source's
-    stored name); None when they cannot be told apart cheaply. A page renders the same few
-    files over and over from sources that are new objects each request (fresh model
-    instances), so what remains per use is the copy and its one state lookup. The first
-    caller's file stays as lazy as a new one (its repr computes nothing; a missing component
-    raises where it did). A generator shaped or named per instance (see ``_shareable``) is
-    made, and named, every time.
-    """
+    """The cache file ``make()`` builds, made once per ``key`` (generator and source; None: not
+    shareable) and configuration; each use gets a copy reading ``source``."""
+    # Pages render the same few files from fresh sources each request. The first caller's file
+    # stays lazy; a generator shaped or named per instance (``_shareable``) is made every time.
     if key is None:
         return make()
     key = (get_config(), key)
@@ -431,9 +409,8 @@ def _named_twin(file: CacheFile, source: Any) -> CacheFile | None:
 
 
 def _shareable(generator: Any) -> bool:
-    """Whether every generator like this one (class, arguments, stored source) makes the same
-    file under the same name: shaped by its class (``hash_key``), named by the spec namer and
-    that namer a registered one (a namer given by dotted path may read the model instance)."""
+    """Whether every generator like this one makes the same file under the same name: it has a
+    ``hash_key`` and a registered spec namer (a dotted-path namer may read the model instance)."""
     hash_key = getattr(generator, "hash_key", None)
     if hash_key is None or hash_key() is None:
         return False

@@ -1,9 +1,5 @@
-"""Turn names from settings and specs into the objects that do the work.
-
-A value may be a registered name, a dotted path, a class or a ready object; ``None`` means "the
-configured default". Classes are instantiated once per configuration and reused, so a warm
-access does no resolving at all.
-"""
+"""Turn names from settings and specs into the objects that do the work (``None``: the configured
+default); classes are instantiated once per configuration, so warm accesses resolve nothing."""
 
 from __future__ import annotations
 

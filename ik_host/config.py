@@ -1,9 +1,5 @@
-"""The configuration components fall back on when a spec does not say otherwise.
-
-A framework integration answers the ``ik_config`` hook (the Django app builds a ``Config`` from
-the ``IMAGEKIT_*`` settings); the defaults plugin answers last with the plain-Python defaults.
-Plain Python can also call ``set_config(Config(...))``.
-"""
+"""The configuration components fall back on when a spec does not say: ``set_config``'s, else
+the ``ik_config`` hook's (the Django app's from ``IMAGEKIT_*``, the defaults' last)."""
 
 from __future__ import annotations
 
@@ -17,18 +13,11 @@ from ik_host.plugins import IKPluginManager, get_plugin_manager
 
 @dataclass(frozen=True)
 class Limits:
-    """The largest source accepted, checked before the pixels are decoded. ``None``: no limit.
+    """The largest source accepted, checked before decoding; ``None``: no limit. The defaults suit
+    public uploads (docs/settings.md)."""
 
-    The defaults suit a public site taking uploads from anyone:
-
-    - ``max_pixels``: 178,956,970 pixels (179 MP), the number at which Pillow itself refuses a
-      file as a decompression bomb: twice ``PIL.Image.MAX_IMAGE_PIXELS`` (2 * 89,478,485), so
-      every photo django-imagekit thumbnails (a 61 MP camera's 9504x6336) is accepted here too.
-      Written out, not read from Pillow, so that the defaults stay plain numbers.
-    - ``max_bytes``: 50 MiB. A 61 MP JPEG at high quality is 20-40 MB; more is rarely a photo.
-    - ``max_frames``: 1000. Only the first frame is used, but counting frames means scanning
-      the file: 1000 frames is over a minute of animation at 15 fps.
-    """
+    # max_pixels is Pillow's own bomb limit (twice MAX_IMAGE_PIXELS), written out so the
+    # defaults stay plain numbers.
 
     max_pixels: int | None = 178_956_970  # 2 * PIL.Image.MAX_IMAGE_PIXELS: Pillow's bomb error
     max_bytes: int | None = 50 * 1024 * 1024
@@ -40,9 +29,7 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True, eq=False)
 class Config:
-    """Defaults for cache files. Component fields take a registered name, a dotted path or an
-    object; ``storage`` and ``state_cache`` may also be ready instances.
-
+    """Defaults for cache files; a component is a registered name, a dotted path or an object.
     Compared by identity: components built from one Config are reused until it is replaced."""
 
     cachefile_dir: str = "CACHE/images"

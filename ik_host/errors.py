@@ -20,13 +20,8 @@ class DuplicateComponentError(IKError):
 
 
 class SourceImageError(IKError, ValueError, OSError):
-    """A source cannot be used as an image: unreadable, truncated, too large, not an image.
-
-    An ``OSError`` too, as Pillow's ``UnidentifiedImageError`` is, so code written for
-    django-imagekit (``except OSError``/``IOError``) still catches it.
-
-    ``name`` is the source's file name (or ``"<unnamed>"``), ``cause`` a short reason.
-    """
+    """A source cannot be used as an image (unreadable, truncated, too large, not an image); an
+    ``OSError`` as Pillow's is, so django-imagekit code's ``except OSError`` still catches it."""
 
     def __init__(self, name: str | None, cause: str) -> None:
         self.name = name or "<unnamed>"
@@ -63,8 +58,7 @@ class ProcessingError(IKError):
 
 
 class EncodingError(ProcessingError):
-    """The processed image could not be saved in the output format (a mode the format cannot
-    hold with ``autoconvert`` off, options the format refuses); names the source and format."""
+    """The processed image could not be saved in the output format; names the source and format."""
 
 
 class MissingSource(IKError, ValueError):

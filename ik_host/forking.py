@@ -1,10 +1,7 @@
-"""Libraries that a forked process cannot use once this process has started them.
-
-libvips, for one, runs worker threads: a child forked after they started inherits their locks
-but not the threads, and hangs on its first operation. A plugin that loads such a library says
-so here when it loads it; code that starts worker processes asks ``fork_unsafe()`` first and,
-if anything is listed, starts fresh interpreters instead of forking.
-"""
+"""Libraries a forked process cannot use once this process started them: plugins mark them,
+and code starting worker processes asks ``fork_unsafe()`` and spawns instead of forking."""
+# libvips, for one, runs threads: a child forked after they started inherits their locks but
+# not the threads, and hangs on its first operation.
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""Image formats by name: their file extensions and MIME types, without an image library.
-
-Namers, storages and the Django layer need to turn ``"jpg"`` into ``"JPEG"`` and ``"JPEG"``
-into ``.jpg`` and ``image/jpeg`` whatever engine is configured. The formats are the engines'
-answers to the ``ik_image_formats`` hook (the Pillow engine answers with Pillow's registry),
-gathered once per plugin manager state, as the registries are.
-"""
+"""Image formats by name (extensions, MIME types) without an image library: the engines'
+``ik_image_formats`` answers, gathered once per plugin manager state."""
 
 from __future__ import annotations
 

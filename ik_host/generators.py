@@ -1,19 +1,7 @@
 """Generators by id, the source groups that feed them, and patterns selecting ids.
 
-A generator (an ``ImageSpec`` subclass, or any class or factory making one from keyword
-arguments) is registered under an id such as ``'myapp:profile:avatar_thumbnail'``, so whatever
-holds only the id can make one: a template tag, a worker rebuilding a payload,
-``generateimages``. A source group (anything with ``files()``) registered for an id says which
-sources that generator is used with. There is one registry of each kind per process, here, so
-plain Python and Django-free workers register and look up as the Django app does
-(``imagekit.register`` fills these same registries).
-
-Ids are colon-separated. In a pattern ``*`` matches within one segment
-(``myapp:*:avatar_thumbnail``) and ``**`` across segments (``myapp:**``); everything else
-matches itself. As in django-imagekit, a pattern also selects the ids that continue it after a
-colon: ``myapp:*`` selects ``myapp:profile:avatar_thumbnail`` too, and a plain id
-``myapp:profile`` every id under it.
-"""
+One registry of each per process, here, shared by plain Python, Django-free workers and the
+Django app (``imagekit.register``); id patterns are described in docs/quickstart.md."""
 
 from __future__ import annotations
 
@@ -26,11 +14,7 @@ from ik_host.registry import describe, listing
 
 
 class GeneratorRegistry:
-    """Generator classes (or factories) by id.
-
-    Ids are exact, unlike component names (which are normalised); errors are worded as the
-    component registry's (``ik_host.registry``).
-    """
+    """Generator classes (or factories) by id; ids are exact, unlike component names."""
 
     def __init__(self) -> None:
         self._generators: dict[str, Any] = {}
@@ -118,7 +102,7 @@ def generator_id_of(generator: Any) -> str | None:
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """The regular expression of an id pattern (see above)."""
+    """The regex of an id pattern: ``*`` within a segment, ``**`` across; a prefix selects ids."""
     parts = []
     for piece in re.split(r"(\*\*|\*)", pattern):
         if piece == "**":

@@ -1,26 +1,7 @@
-"""Spec hashes that equal django-imagekit's, so a switched site keeps its cache-file names.
+"""Spec hashes equal to django-imagekit's, so a switched site keeps its cache-file names.
 
-django-imagekit names a cache file after the md5 of a protocol-0 pickle of the spec's
-``[source name, processors, format, options, autoconvert]``, made by a pickler that writes dict
-items and set members sorted. ``spec_hash`` writes the same bytes: pickle's own pure-Python
-pickler with the same two canonicalisations, so ints, strings, tuples, enums and the memo
-(an object met twice is written once, then referred to) all come out as they do there.
-
-An object may stand for an instance of a class that is not installed here (a processor written
-anew after pilkit's, say) by defining ``__ik_hash_state__(self)``, returning::
-
-    ("package.module.ClassName", state)              # an ordinary object
-    ("package.module.ClassName", state, base_value)  # a subclass of a built-in type
-
-(or the class itself in place of its name). It is then written as pickle writes an instance
-of that top-level class: the class as a global reference by that name (referred to, not
-repeated, when it comes again in the same hash), the
-instance rebuilt by ``copyreg._reconstructor`` from ``object`` (or from ``type(base_value)``
-holding ``base_value``, as for a ``list`` subclass), and ``state`` (its ``__dict__``) after it,
-left out when empty. The named module is never imported. Any other object is pickled as it is,
-except that a class or function pickle cannot find by its name (one defined inside a function,
-which django-imagekit cannot hash at all) is written by its module and qualified name.
-"""
+The pickle written, and ``__ik_hash_state__`` for objects standing in for classes not installed
+here: docs/hooks.md (``HashStateProcessor``)."""
 
 from __future__ import annotations
 
@@ -120,7 +101,7 @@ class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
 
 
 def canonical_pickle(obj: Any) -> bytes:
-    """The protocol-0 pickle of ``obj`` with dicts and sets sorted (see the module docstring)."""
+    """The protocol-0 pickle of ``obj`` with dicts and sets sorted."""
     buffer = io.BytesIO()
     _CanonicalPickler(buffer).dump(obj)
     return buffer.getvalue()
@@ -132,9 +113,8 @@ def spec_hash(obj: Any) -> str:
 
 
 def exact_key(value: Any) -> Any:
-    """``value`` as a dict key that tells apart what hashes apart: ``0``, ``False`` and ``0.0``
-    are equal keys but pickle differently, so each is paired with its type (tuples too, item by
-    item). Raises TypeError for an unhashable value, as ``hash`` does."""
+    """``value`` as a dict key telling apart what hashes apart (``0``, ``False`` and ``0.0`` are
+    paired with their type, tuples item by item); TypeError when unhashable."""
     if type(value) is tuple:
         return (tuple, tuple(exact_key(item) for item in value))
     hash(value)

@@ -1,10 +1,6 @@
-"""A memo that forgets everything at once when full.
-
-The warm path remembers values that are cheap to recompute but computed on every access
-(spec hashes, storage URLs, the tags' cache files). A site uses far fewer distinct ones
-between two clears than a memo holds, so emptying it when full costs a few recomputations and
-needs no bookkeeping per access, unlike a least-recently-used order.
-"""
+"""A memo that forgets everything at once when full."""
+# Warm-path values are cheap to recompute and a site uses far fewer than a memo holds between
+# clears, so clearing when full needs no per-access bookkeeping, unlike an LRU order.
 
 from __future__ import annotations
 

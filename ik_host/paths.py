@@ -29,10 +29,7 @@ def _clean_segment(segment: str) -> str:
 
 
 def safe_relative_name(name: str) -> str:
-    """``name`` as a relative path with no ``..``, no absolute start and no control characters.
-
-    ``"../../etc/passwd"`` becomes ``"etc/passwd"``; ``"C:\\x\\y.jpg"`` becomes ``"C/x/y.jpg"``.
-    """
+    """``name`` as a relative path: no ``..``, no absolute start, no control characters."""
     parts = name.replace("\\", "/").replace(":", "").split("/")
     cleaned = [_clean_segment(part) for part in parts if part not in ("", ".", "..")]
     cleaned = [part for part in cleaned if part]

@@ -1,31 +1,7 @@
-"""Cache files described as plain JSON, and rebuilt from it in another process.
+"""Cache files described as plain-JSON payloads, and rebuilt from them in another process.
 
-A worker (a queue's, or one of ``generateimages --jobs``) receives such a description and makes
-the file. A payload names the generator, its source and the cache file, with JSON types only
-(no pickle: every queue's default serializer carries it)::
-
-    {"version": 1,
-     "generator_id": "myapp:profile:avatar_thumbnail",
-     "source": {"path": "/srv/media/avatars/a.jpg", "name": "avatars/a.jpg"},
-     "cachefile": "CACHE/images/avatars/a/5f1c0e....jpg",
-     "force": false}
-
-The generator is its registered id (``ik_host.generators``), or, for an unregistered class,
-``"generator_path"``, its importable path; ``"generator_kwargs"`` holds arguments besides the
-source, from the generator's ``get_generator_kwargs()`` when it has one.
-
-The source is ``null`` for generators without one, else whatever reference a plugin gives for
-it (``ik_describe_source``) and reopens (``ik_open_source``): the defaults plugin describes a file
-on this machine's disk as ``{"path", "name"}``, the Django app a model's file field by its row
-and a file in a Django storage by the storage's alias. ``"name"`` is always the name the
-requester knew the source by, so the rebuilt generator computes the same cache-file name;
-``rebuild`` checks it.
-
-Nothing here imports a framework or an image library, and nothing here knows a kind of source:
-a worker that knows neither Django nor Pillow rebuilds payloads of plain files, and a Django
-worker learns Django's sources through the hooks (``ik_prepare_worker`` first sets Django up).
-Making the rebuilt file in the worker is the backends' (the defaults' ``make_here``).
-"""
+The format and the source hooks: docs/hooks.md ("Payload hooks"). Nothing here imports a
+framework or an image library, or knows a kind of source: plugins describe and reopen them."""
 
 from __future__ import annotations
 
@@ -115,8 +91,7 @@ def describe_generator(generator: Any, generator_id: str | None = None) -> dict[
 
 
 def describe_source(source: Any) -> dict[str, Any] | None:
-    """How another process finds ``source``, as a plugin describes it (``ik_describe_source``);
-    ``PayloadError`` when none can (a file only in memory)."""
+    """How another process finds ``source`` (``ik_describe_source``); ``PayloadError`` if none."""
     if source is None:
         return None
     name = source_name(source)
@@ -153,9 +128,8 @@ def rebuild(
     check_name: bool = True,
     opener: Callable[[Mapping[str, Any]], Any] = open_source,
 ) -> Any:
-    """The cache file ``payload`` describes, its source reopened by ``opener``. Raises
-    ``SourceGone`` when its source no longer exists, ``CacheFileNameMismatch`` when the rebuilt
-    name is not the payload's (unless ``check_name`` is false)."""
+    """The cache file ``payload`` describes, its source reopened by ``opener``; raises
+    ``SourceGone`` or, unless ``check_name`` is false, ``CacheFileNameMismatch``."""
     version = payload.get("version")
     if version != PAYLOAD_VERSION:
         raise PayloadError(

@@ -1,12 +1,6 @@
-"""The plugin manager: finds ``ik_host`` entry points and registers them with pluggy.
+"""The plugin manager: registers every ``ik_host`` entry point (the defaults' too) with pluggy.
 
-Every plugin, the defaults included, is found the same way: an entry point in the ``ik_host``
-group whose value is a module (or object) holding ``@hookimpl`` functions.
-
-Two environment variables choose what loads, by entry-point or distribution name, comma-separated:
-``IK_HOST_DISABLE_PLUGINS`` blocks the plugins named; ``IK_HOST_LOAD_PLUGINS``, when set, loads
-only the plugins named (set it empty to load none).
-"""
+``IK_HOST_DISABLE_PLUGINS`` and ``IK_HOST_LOAD_PLUGINS`` choose what loads (docs/settings.md)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,5 @@
-"""The records a plugin hands to the host: one small frozen dataclass per kind of component;
-and the two records of an engine: the ``Job`` it receives, the ``GeneratedImage`` it returns.
-
-A registration hook returns a list of these. ``name`` is the short name users write in settings
-(``"simple"``, ``"ResizeToFill"``); ``aliases`` are further names, typically the dotted paths that
-django-imagekit settings use (``"imagekit.cachefiles.backends.Simple"``), so those resolve without
-importing anything.
-"""
+"""The records plugins hand to the host: one frozen dataclass per kind of component (names
+and aliases: docs/hooks.md), and an engine's ``Job`` and ``GeneratedImage``."""
 
 from __future__ import annotations
 
@@ -17,10 +11,7 @@ from ik_host.config import DEFAULT_LIMITS, Limits
 
 
 def normalize_name(name: str) -> str:
-    """The key a name is looked up by: case, ``_`` and ``-`` do not matter.
-
-    ``"just_in_time"``, ``"JustInTime"`` and ``"just-in-time"`` are one name.
-    """
+    """The key a name is looked up by: case, ``_`` and ``-`` do not matter."""
     return name.replace("_", "").replace("-", "").lower()
 
 

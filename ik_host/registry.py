@@ -1,21 +1,8 @@
 """Named registries of components, built from the registration hooks, and the one resolver.
 
-Every name a user writes (in settings, specs, payloads, django-imagekit import paths) becomes an
-object here, by ``resolve(kind, value)``. A value is, in this order:
-
-- an object (not a string): itself;
-- a framework's own alias for one of its objects (Django's ``STORAGES`` and ``CACHES``), which a
-  plugin answers through the ``ik_resolve_alias`` hook. It comes first because the user wrote
-  it in their own configuration, as django-imagekit reads ``IMAGEKIT_CACHE_BACKEND``;
-- a registered short name (``"simple"``, ``"ResizeToFill"``; case, ``_`` and ``-`` do not
-  matter) or one of a component's aliases (``"imagekit.cachefiles.backends.Simple"``);
-- any other dotted path, imported by ``import_path``.
-
-An unknown name lists the names that exist and, when a plugin's ``ik_install_hint`` knows the
-distribution that provides it, what to ``pip install``: the host knows no distribution names.
-A name registered by two plugins for different objects names both providers; registering the
-same object again is harmless.
-"""
+``resolve(kind, value)`` turns every name users write into an object: an object is itself; then
+a framework alias (``ik_resolve_alias``), a registered name or alias, a dotted path
+(docs/hooks.md)."""
 
 from __future__ import annotations
 
@@ -31,11 +18,8 @@ from ik_host.records import KINDS, Component, normalize_name
 
 
 def import_path(path: str) -> Any:
-    """The attribute a dotted path ``'package.module.Name'`` names, importing its module.
-
-    Django's ``import_string`` semantics: any failure (no dot, no such module, no such
-    attribute) is an ``ImportError`` saying which.
-    """
+    """The attribute a dotted path names, importing its module; any failure is an ``ImportError``
+    saying which (Django's ``import_string`` semantics)."""
     module_name, _, attribute = path.rpartition(".")
     if not module_name:
         raise ImportError(f"{path!r} is not a dotted path")
@@ -63,11 +47,8 @@ class Entry:
 
 
 class Registry:
-    """The components of one kind, by normalised name and by alias.
-
-    ``hooks`` (a plugin manager's ``hook`` relay) answers framework aliases and install hints;
-    a registry built without it knows only its own names and dotted paths.
-    """
+    """The components of one kind, by normalised name and by alias; ``hooks`` (a manager's
+    relay) answers framework aliases and install hints."""
 
     def __init__(self, kind: str, hooks: Any = None) -> None:
         self.kind = kind
@@ -180,8 +161,7 @@ class Registries:
         return self.by_kind[kind]
 
     def stable_urls(self, storage: Any) -> bool:
-        """Whether a plugin says ``storage``'s URLs depend on the name alone; asked once per
-        storage class."""
+        """Whether a plugin says ``storage``'s URLs depend on the name alone (once per class)."""
         cls = storage.__class__  # not type(): a lazy object standing for a storage
         stable = self._stable_by_class.get(cls)
         if stable is None:

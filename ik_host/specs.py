@@ -1,10 +1,6 @@
-"""The generator/spec protocol.
-
-A *generator* is anything with ``generate()`` returning an image file and ``get_hash()``. A
-*spec* is a generator made from a source image by a list of processors, then saved in a format
-with options. Specs say which namer, storage, backend and strategy their cache files use; a
-``None`` there means "the configured default".
-"""
+"""The generator/spec protocol: a *generator* has ``generate()`` and ``get_hash()``; a *spec* is
+one made from a source by processors, saved in a format with options. A ``None`` component on
+a spec means "the configured default"."""
 
 from __future__ import annotations
 
@@ -34,8 +30,7 @@ def _shaped_by_class_attributes(cls: type) -> bool:
 
 
 def _as_pickled(processors: Any) -> Any:
-    """``processors`` as django-imagekit would hold them: a list or tuple as given; our empty
-    default (a tuple, so that it cannot be mutated) as its empty list."""
+    """``processors`` as django-imagekit holds them: our empty tuple default as an empty list."""
     if isinstance(processors, list) or (isinstance(processors, tuple) and processors):
         return processors
     return list(processors)
@@ -77,8 +72,7 @@ class ImageSpec:
         return source_name(self.source) if self.source is not None else None
 
     def get_hash(self) -> str:
-        """A digest of everything that shapes the output: the processors, format, options,
-        autoconvert and source name. Computed once per ``hash_key()`` and source name."""
+        """A digest of everything shaping the output, once per ``hash_key()`` and source name."""
         if self._hash is None:
             key = self.hash_key()
             if key is None:
@@ -94,23 +88,15 @@ class ImageSpec:
         return digest
 
     def compute_hash(self) -> str:
-        """django-imagekit's hash of the same spec (see ``ik_host.hashing``), so a site that
-        switches keeps its cache files."""
-        return spec_hash(
-            [self.source_name, _as_pickled(self.processors), self.format, self.options,
-             self.autoconvert]
-        )
+        """django-imagekit's hash of this spec, so a switched site keeps its files."""
+        shaping = [self.source_name, _as_pickled(self.processors), self.format, self.options]
+        return spec_hash([*shaping, self.autoconvert])
 
     def hash_key(self) -> Hashable | None:
-        """A hashable stand-in for the shaping attributes, so equal specs share one hash
-        computation; None when they cannot be told apart cheaply (computed per instance).
-
-        By default: the class and the identity of its class-level attributes, when no shaping
-        attribute is set on the instance or computed by a property. A subclass whose instances
-        are shaped by constructor arguments may return those (see ``imagekit:thumbnail``).
-        Mutating a class's ``processors`` list in place after use is not noticed; assign a new
-        list instead.
-        """
+        """A hashable stand-in for the shaping attributes (equal specs share one hash), or None; by
+        default the class, unless an instance attribute or a property shapes the output."""
+        # A subclass shaped by constructor arguments may return those (see ``imagekit:thumbnail``).
+        # Mutating a class's ``processors`` list in place after use is not noticed: assign anew.
         cls = type(self)
         if not vars(self).keys().isdisjoint(SHAPING_ATTRIBUTES):
             return None

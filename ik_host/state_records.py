@@ -1,9 +1,5 @@
-"""What is known about a cache file, as kept in the state cache.
-
-A record is stored as a plain tuple so any cache (in-process, Django's, Redis) can hold it and
-older records stay readable when fields are added at the end; a record holding only a state is
-stored as the bare state string, as django-imagekit stores every state.
-"""
+"""What is known about a cache file, kept in the state cache as a plain tuple (any cache holds
+it; fields are only added at the end), or as a bare state string as django-imagekit stores it."""
 
 from __future__ import annotations
 
@@ -58,13 +54,10 @@ MAX_KEY_LENGTH = 200
 
 @functools.lru_cache(maxsize=8192)
 def state_key(prefix: str, name: str) -> str:
-    """The cache key of a cache file's state: django-imagekit's, so both share a state cache.
-
-    ``<prefix><name>-state``, without whitespace or control characters; a key of 200 bytes or
-    more keeps its first 167 and ends with ``:`` and the MD5 of the whole unstripped key.
-    django-imagekit counts characters: the same for ASCII names, while bytes keep a non-ASCII
-    key within memcached's limit.
-    """
+    """The cache key of a cache file's state: django-imagekit's (``<prefix><name>-state``, hashed
+    from 200 bytes on; docs/settings.md), so both share a state cache."""
+    # django-imagekit counts characters: the same for ASCII names, while bytes keep a
+    # non-ASCII key within memcached's limit.
     key = f"{prefix}{name}-state"
     safe = _UNSAFE_KEY_CHARS.sub("", key).encode("utf-8", "surrogatepass")
     if len(safe) < MAX_KEY_LENGTH:

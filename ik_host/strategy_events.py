@@ -1,8 +1,4 @@
-"""How the host talks to a cache-file strategy (the *when* of generation).
-
-A strategy may define any of ``on_existence_required``, ``on_content_required`` and
-``on_source_saved``, each taking the cache file; a missing one means "nothing to do".
-"""
+"""How the host tells a cache-file strategy of events; each ``on_*`` method is optional."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
-"""An opt-in pytest plugin for plugin authors: ``pytest -p ik_host.testing``.
-
-``ik_plugin_manager`` gives a test a fresh manager built from the installed entry points (and
-makes it the one in use); ``register_plugin`` registers an object of hookimpls for one test;
-``only_plugins`` runs code with exactly the plugins given registered (no entry points).
-Registries and configuration follow the manager in use, so nothing else needs resetting.
-``Shrink`` (a processor counting its calls) and ``Thumbnail`` (a spec using it) serve
-cache-file tests on any engine.
-"""
+"""An opt-in pytest plugin for plugin authors (``pytest -p ik_host.testing``): plugin-manager
+fixtures, ``only_plugins``, and ``Shrink``/``Thumbnail`` for cache-file tests on any engine."""
 
 from __future__ import annotations
 
@@ -54,9 +47,8 @@ def only_plugins(*plugins: Any) -> Iterator[IKPluginManager]:
 
 
 class Shrink:
-    """A processor resizing to a fixed size, on any image with a Pillow-like ``resize``; counts
-    its calls (on the class, reset by the test) so a test sees every generation. ``delay`` holds
-    each call open, for tests of concurrent generation."""
+    """A processor resizing to a fixed size (any image with ``resize``), counting its calls on the
+    class; ``delay`` holds each call open, for concurrency tests."""
 
     calls = 0
     size_role = "rescale"  # its size_hint lets the Pillow engine decode JPEGs at a reduced scale

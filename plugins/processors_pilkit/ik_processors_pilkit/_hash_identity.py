@@ -5,7 +5,7 @@ global reference to the class (``pilkit.processors.resize.ResizeToFill``) and th
 pilkit's ``__init__`` leaves, raw arguments and all (an anchor list stays a list, a default
 colour is pilkit's own tuple). Our classes validate and normalise their arguments, so they
 cannot simply be pickled. Instead their constructors remember the arguments they were given,
-and ``__ik_hash_state__`` (see ``ik_host.hashing``) rebuilds pilkit's ``__dict__`` from them.
+and ``__ik_hash_state__`` (docs/hooks.md) rebuilds pilkit's ``__dict__`` from them.
 
 A processor whose attributes were changed after construction no longer matches what its
 arguments make; it then hashes with its attributes as they are, so its hash still changes with
