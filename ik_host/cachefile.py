@@ -1,7 +1,6 @@
-"""A cache file: the generated image of a generator, which may or may not exist yet.
-
-The strategy decides *when* it is generated, the backend *how* (and keeps its state), the
-storage holds the bytes; a warm access is one name, one state lookup and one storage call."""
+"""A cache file: a generator's image, which may not exist yet. The strategy decides *when* it is
+generated, the backend *how* (and keeps its state), the storage holds the bytes; a warm access
+is one name, one state lookup and one storage call."""
 
 from __future__ import annotations
 
@@ -63,8 +62,7 @@ class CacheFile:
 
     @property
     def name(self) -> str | None:
-        """The storage-relative name; None when the generator has no source to read (a spec
-        made from an empty file field): there is then no file to name or make."""
+        """The storage-relative name; None without a source (an empty file field)."""
         if self._name is None:
             generator = self.generator
             if not has_source(generator):
@@ -153,8 +151,7 @@ class CacheFile:
         return self.cachefile_backend.generate(self, force)
 
     def make(self, replace: bool = False) -> StateRecord:
-        """Generate the image and store it here and now (for in-process backends); returns its new
-        record. ``replace`` overwrites an existing file (a forced generation)."""
+        """Generate and store the image in this process; ``replace`` overwrites (forced runs)."""
         name = self.name
         started = time.perf_counter()
         try:
@@ -197,7 +194,6 @@ class CacheFile:
             ) from exc
 
     def _tell(self, event: str, **details: Any) -> None:
-        """Tell every listener (``ik_cachefile_listeners``) of ``event``."""
         for listener in get_registry().listeners:
             listener(self, event, **details)
 
@@ -330,8 +326,7 @@ class CacheFile:
 
 
 def has_source(generator: Any) -> bool:
-    """Whether ``generator`` has an image to read: one without a ``source`` attribute makes
-    its own; a source that is None or empty (a file field with nothing uploaded) is none."""
+    """Whether ``generator`` has an image to read (one without ``source`` makes its own)."""
     source = getattr(generator, "source", _OWN_IMAGE)
     return source is _OWN_IMAGE or (source is not None and bool(source))
 
@@ -340,7 +335,6 @@ _OWN_IMAGE = object()
 
 
 def _with_source(generator: Any, source: Any) -> Any:
-    """``generator`` reading ``source``: itself if it already does, else a copy that does."""
     if getattr(generator, "source", None) is source:
         return generator
     twin = copy.copy(generator)
@@ -399,8 +393,8 @@ def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: 
 
 
 def _named_twin(file: CacheFile, source: Any) -> CacheFile | None:
-    """A copy of ``file`` named from a copy of ``source``, taken now: the caller keeps its own
-    file lazy, and may rename its source in place later (``FieldFile.save``)."""
+    # A copy of ``file`` named from a copy of ``source``, taken now: the caller keeps its own file
+    # lazy, and may rename its source in place later (``FieldFile.save``).
     try:
         twin = file.copy(source=copy.copy(source))
         return twin if twin.name is not None else None
@@ -409,8 +403,8 @@ def _named_twin(file: CacheFile, source: Any) -> CacheFile | None:
 
 
 def _shareable(generator: Any) -> bool:
-    """Whether every generator like this one makes the same file under the same name: it has a
-    ``hash_key`` and a registered spec namer (a dotted-path namer may read the model instance)."""
+    # Whether every generator like this one makes the same file under the same name: it has a
+    # ``hash_key`` and a registered spec namer (a dotted-path namer may read the model instance).
     hash_key = getattr(generator, "hash_key", None)
     if hash_key is None or hash_key() is None:
         return False

@@ -24,8 +24,6 @@ _ALIASES = {"JPG": "JPEG", "TIF": "TIFF"}
 
 
 class _Table:
-    """Every format the plugins know, by upper-case name and by lower-case extension."""
-
     def __init__(self, pm: IKPluginManager) -> None:
         self._ask = pm.hook.ik_image_formats
         self.refresh()

@@ -1,7 +1,6 @@
-"""Generators by id, the source groups that feed them, and patterns selecting ids.
-
-One registry of each per process, here, shared by plain Python, Django-free workers and the
-Django app (``imagekit.register``); id patterns are described in docs/quickstart.md."""
+"""Generators by id, the source groups that feed them, and id patterns (docs/quickstart.md):
+one registry of each per process, shared by plain Python, Django-free workers and the Django
+app (``imagekit.register``)."""
 
 from __future__ import annotations
 
@@ -95,8 +94,7 @@ source_group_registry = SourceGroupRegistry()
 
 
 def generator_id_of(generator: Any) -> str | None:
-    """The id ``generator``'s class is registered under: the one a spec field gave the class it
-    built (``_ik_generator_id``), else the registry's first; None for an unregistered class."""
+    """The id ``generator``'s class is registered under (its spec field's first), or None."""
     cls = type(generator)
     return cls.__dict__.get("_ik_generator_id") or generator_registry.id_of(cls)
 

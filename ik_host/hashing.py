@@ -1,7 +1,5 @@
-"""Spec hashes equal to django-imagekit's, so a switched site keeps its cache-file names.
-
-The pickle written, and ``__ik_hash_state__`` for objects standing in for classes not installed
-here: docs/hooks.md (``HashStateProcessor``)."""
+"""Spec hashes equal to django-imagekit's, so a switched site keeps its cache-file names (the
+pickle and ``__ik_hash_state__``: docs/hooks.md, ``HashStateProcessor``)."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ PROTOCOL = 0
 
 
 class _ClassName:
-    """A stand-in for the class ``module.name``, one per name and pickler, so it memoises."""
+    # A stand-in for the class ``module.name``, one per name and pickler, so it memoises.
 
     __slots__ = ("module", "name")
 
@@ -31,8 +29,6 @@ class _ClassName:
 
 
 class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
-    """pickle's Python pickler, writing dict items and set members in sorted order."""
-
     dispatch = pickle._Pickler.dispatch.copy()  # type: ignore[attr-defined]
 
     def __init__(self, file: io.BytesIO) -> None:
@@ -113,8 +109,7 @@ def spec_hash(obj: Any) -> str:
 
 
 def exact_key(value: Any) -> Any:
-    """``value`` as a dict key telling apart what hashes apart (``0``, ``False`` and ``0.0`` are
-    paired with their type, tuples item by item); TypeError when unhashable."""
+    """``value`` as a dict key telling ``0``, ``False`` and ``0.0`` apart (paired with types)."""
     if type(value) is tuple:
         return (tuple, tuple(exact_key(item) for item in value))
     hash(value)

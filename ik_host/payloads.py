@@ -1,7 +1,6 @@
-"""Cache files described as plain-JSON payloads, and rebuilt from them in another process.
-
-The format and the source hooks: docs/hooks.md ("Payload hooks"). Nothing here imports a
-framework or an image library, or knows a kind of source: plugins describe and reopen them."""
+"""Cache files described as plain-JSON payloads (docs/hooks.md), rebuilt in another process.
+Nothing here imports a framework or an image library, or knows a kind of source: plugins
+describe and reopen sources."""
 
 from __future__ import annotations
 
@@ -128,8 +127,7 @@ def rebuild(
     check_name: bool = True,
     opener: Callable[[Mapping[str, Any]], Any] = open_source,
 ) -> Any:
-    """The cache file ``payload`` describes, its source reopened by ``opener``; raises
-    ``SourceGone`` or, unless ``check_name`` is false, ``CacheFileNameMismatch``."""
+    """The cache file ``payload`` describes, its source reopened by ``opener``."""
     version = payload.get("version")
     if version != PAYLOAD_VERSION:
         raise PayloadError(

@@ -1,5 +1,4 @@
-"""The plugin manager: registers every ``ik_host`` entry point (the defaults' too) with pluggy.
-
+"""The plugin manager: registers every ``ik_host`` entry point (the defaults' too) with pluggy;
 ``IK_HOST_DISABLE_PLUGINS`` and ``IK_HOST_LOAD_PLUGINS`` choose what loads (docs/settings.md)."""
 
 from __future__ import annotations
@@ -129,8 +128,8 @@ def _default_plugin_manager() -> IKPluginManager:
 
 
 def get_plugin_manager() -> IKPluginManager:
-    """The manager in use: one set by ``use_plugin_manager``, else the process-wide one,
-    built on first use (not at import time). Registries and config are keyed on it."""
+    """The manager in use: ``use_plugin_manager``'s, else the process-wide one, built lazily."""
+    # Registries and config are keyed on it, so swapping it swaps them.
     return _active if _active is not None else _default_plugin_manager()
 
 

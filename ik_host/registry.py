@@ -1,8 +1,6 @@
-"""Named registries of components, built from the registration hooks, and the one resolver.
-
-``resolve(kind, value)`` turns every name users write into an object: an object is itself; then
-a framework alias (``ik_resolve_alias``), a registered name or alias, a dotted path
-(docs/hooks.md)."""
+"""Named registries of components, built from the registration hooks, and the one resolver,
+``resolve(kind, value)``: an object is itself; then a framework alias (``ik_resolve_alias``),
+a registered name or alias, a dotted path (docs/hooks.md)."""
 
 from __future__ import annotations
 
@@ -18,8 +16,7 @@ from ik_host.records import KINDS, Component, normalize_name
 
 
 def import_path(path: str) -> Any:
-    """The attribute a dotted path names, importing its module; any failure is an ``ImportError``
-    saying which (Django's ``import_string`` semantics)."""
+    """The attribute a dotted path names; any failure is an ``ImportError``."""
     module_name, _, attribute = path.rpartition(".")
     if not module_name:
         raise ImportError(f"{path!r} is not a dotted path")
@@ -47,8 +44,7 @@ class Entry:
 
 
 class Registry:
-    """The components of one kind, by normalised name and by alias; ``hooks`` (a manager's
-    relay) answers framework aliases and install hints."""
+    """The components of one kind by normalised name and alias; ``hooks``: aliases, hints."""
 
     def __init__(self, kind: str, hooks: Any = None) -> None:
         self.kind = kind

@@ -23,14 +23,13 @@ SHAPING_ATTRIBUTES = ("processors", "format", "options", "autoconvert")
 
 @functools.cache
 def _shaped_by_class_attributes(cls: type) -> bool:
-    """Whether none of ``cls``'s shaping attributes is computed (a property or descriptor)."""
     return not any(
         hasattr(inspect.getattr_static(cls, name, None), "__get__") for name in SHAPING_ATTRIBUTES
     )
 
 
 def _as_pickled(processors: Any) -> Any:
-    """``processors`` as django-imagekit holds them: our empty tuple default as an empty list."""
+    # ``processors`` as django-imagekit holds them: our empty tuple default as an empty list.
     if isinstance(processors, list) or (isinstance(processors, tuple) and processors):
         return processors
     return list(processors)
