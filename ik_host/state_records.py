@@ -16,6 +16,9 @@ class CacheFileState(StrEnum):
     DOES_NOT_EXIST = "does_not_exist"
     SCHEDULED = "scheduled"
     FAILED = "failed"
+    # The stored file was made from a source since replaced under the same name: it is made
+    # again, replacing the stored one, when the strategy next asks.
+    STALE = "stale"
 
 
 class StateRecord(NamedTuple):

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-from ik_defaults.statecache import active_local_states
+from ik_defaults.statecache import active_local_states, fill_local_states
 from ik_host.components import get_state_cache
 from ik_host.config import get_config
 from ik_host.state_records import CacheFileState, StateRecord, state_key
@@ -73,7 +73,7 @@ class CachedFileBackend:
 
     def timeout_for(self, state: CacheFileState) -> float | None:
         config = get_config()
-        if state is CacheFileState.EXISTS:
+        if state in (CacheFileState.EXISTS, CacheFileState.STALE):  # both last until replaced
             return config.cache_timeout if self._timeout is _UNSET else self._timeout
         if self._missing_timeout is not None:
             return self._missing_timeout
@@ -175,8 +175,9 @@ class CachedFileBackend:
         """The value of the active request-local states, else the state cache's (then kept
         locally): None for a miss or while the cache is failing."""
         local = active_local_states()
-        if local is not None and key in local:
-            return local[key]
+        if local is not None:
+            if key in local or (fill_local_states() and key in local):
+                return local[key]
         value = self._shared_get(key)
         if local is not None:
             local[key] = value
@@ -286,7 +287,7 @@ class CachedFileBackend:
                 self.cache_delete(lock_key)
             return record
         try:
-            record = file.make(replace=force)
+            record = file.make(replace=force or record.state is CacheFileState.STALE)
             # Recorded before the lock goes: a waiter that takes the free lock must find the
             # file known to exist, or it would generate it a second time.
             self.set_record(file, record)
@@ -313,14 +314,16 @@ def prefetch_states(
     files: Iterable[Any],
     state_cache: MutableMapping[str, Any],
     cache: Any = None,
+    records: bool = True,
 ) -> None:
     """Put the stored states of ``files`` in ``state_cache``, one ``get_many`` per state cache,
     then one read of the record store for the files the caches did not know.
 
     ``cache`` replaces each file's backend's state cache. Only files of a ``CachedFileBackend``
     with a name count; keys already in the mapping are not asked again; misses are kept as
-    ``None``. What the record store knows is put in the state cache too (one ``set_many``). A
-    failing cache fills nothing: each backend then copes with it on its own lookup.
+    ``None``. What the record store knows is put in the state cache too (one ``set_many``);
+    ``records=False`` leaves the store out (its answers are in the mapping already). A failing
+    cache fills nothing: each backend then copes with it on its own lookup.
     """
     by_cache: dict[int, tuple[Any, set[str]]] = {}
     wanted: dict[str, tuple[Any, Any]] = {}
@@ -343,9 +346,9 @@ def prefetch_states(
             continue
         for key in keys:
             state_cache[key] = found.get(key)
-    _prefetch_records(
-        {key: pair for key, pair in wanted.items() if state_cache.get(key) is None}, state_cache
-    )
+    if records:
+        missed = {key: pair for key, pair in wanted.items() if state_cache.get(key) is None}
+        _prefetch_records(missed, state_cache)
 
 
 def _prefetch_records(

@@ -40,8 +40,8 @@ def cachefile_exists(file: Any) -> bool:
     state = get_state(file)
     if state is CacheFileState.EXISTS:
         return True
-    if state is CacheFileState.DOES_NOT_EXIST:
-        return False  # an answer from the storage itself (or one about to be)
+    if state in (CacheFileState.DOES_NOT_EXIST, CacheFileState.STALE):
+        return False  # an answer from the storage itself (or one about to be), or outdated
     # Scheduled, failed or generating: states that say nothing of the storage. Ask it.
     if file.storage.exists(file.name):
         set_record = getattr(backend, "set_record", None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -92,3 +92,29 @@ def local_states(
 def active_local_states() -> MutableMapping[str, Any] | None:
     """The mapping of the innermost ``local_states`` block, if any."""
     return _local_states.get()
+
+
+# Asked before a key missing from the request-local states goes to the shared cache: it fills
+# the mapping with what it can read in one batch (the Django app: a page's other files) and
+# says whether it added anything.
+_local_filler: ContextVar[Callable[[], bool] | None] = ContextVar("ik_local_filler", default=None)
+
+
+def open_local_states(
+    mapping: MutableMapping[str, Any], filler: Callable[[], bool] | None = None
+) -> None:
+    """Make ``mapping`` the request-local states until ``close_local_states()``: for a scope
+    that is not a block (a request, from its start signal to its end signal)."""
+    _local_states.set(mapping)
+    _local_filler.set(filler)
+
+
+def close_local_states() -> None:
+    _local_states.set(None)
+    _local_filler.set(None)
+
+
+def fill_local_states() -> bool:
+    """Let the active filler add to the request-local states; whether it added anything."""
+    filler = _local_filler.get()
+    return filler is not None and filler()

@@ -47,6 +47,11 @@ DEFAULTS: dict[str, Any] = {
     # Keep a record of every cache file in the imagekit app's table (imagekit.models.
     # CacheFileRecord), consulted when the state cache does not know a file.
     "IMAGEKIT_CACHEFILE_RECORDS": True,
+    # Delete a row's cache files (its spec fields' and its image's recorded ones) with the row.
+    "IMAGEKIT_DELETE_CACHEFILES_WITH_ROW": False,
+    # Read the states of a page's cache files in one batch per request (request_started to
+    # request_finished): imagekit.cachefiles.page_states.
+    "IMAGEKIT_PAGE_PREFETCH": True,
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:

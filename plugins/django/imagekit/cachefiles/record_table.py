@@ -33,9 +33,10 @@ from ik_host.state_records import CacheFileState, StateRecord
 logger = logging.getLogger("imagekit.cachefiles.record_table")
 
 # Updated on every save; a record without sizes (the storage said the file exists) leaves
-# the sizes a row already holds alone.
+# the sizes a row already holds alone, and a file known by its name alone its source.
 _ALWAYS = ("name", "state", "error", "failed_at", "updated_at")
-_FACTS = ("width", "height", "size", "format", "generator_id", "source_name", "source_key")
+_SIZES = ("width", "height", "size")
+_SOURCE = ("format", "generator_id", "source_name", "source_key")
 
 
 def record_key(name: str) -> str:
@@ -63,25 +64,40 @@ class DatabaseRecordStore:
     # -- reading ---------------------------------------------------------------------------------
 
     def get_many(self, files: Iterable[Any]) -> dict[str, StateRecord]:
-        """The records of ``files`` found in the table, by file name: one query."""
-        keys = {record_key(file.name): file.name for file in files if file.name}
+        """The records of ``files`` found in the table, by file name: one query (per 500)."""
+        keys = {record_key(file.name) for file in files if file.name}
         model = record_model()
         alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
         if not keys or not self._usable(alias):
             return {}
-        rows = self._run(
-            alias,
-            lambda: list(
-                model.objects.using(alias)
-                .filter(key__in=list(keys))
-                .values_list("name", "state", "width", "height", "size", "error")
-            ),
-        )
-        found = {}
-        for name, state, width, height, size, error in rows or ():
-            if state in _STATES:
-                found[name] = StateRecord(_STATES[state], width, height, size, error or None)
+        wanted = list(keys)
+        found: dict[str, StateRecord] = {}
+        for start in range(0, len(wanted), CHUNK):  # within every database's parameter limit
+            query = model.objects.using(alias).filter(key__in=wanted[start : start + CHUNK])
+            found.update(_records(self._run(alias, lambda q=query: list(q.values_list(*_ROW)))))
         return found
+
+    def records_from_sources(self, source_names: Iterable[str]) -> dict[str, StateRecord]:
+        """The records of every file made from ``source_names``, by file name: one query."""
+        model = record_model()
+        alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
+        keys = sorted({record_key(name) for name in source_names if name})
+        if not keys or not self._usable(alias):
+            return {}
+        found: dict[str, StateRecord] = {}
+        for start in range(0, len(keys), CHUNK):  # within every database's parameter limit
+            query = model.objects.using(alias).filter(source_key__in=keys[start : start + CHUNK])
+            found.update(_records(self._run(alias, lambda q=query: list(q.values_list(*_ROW)))))
+        return found
+
+    def names_from_source(self, source_name: str) -> list[str]:
+        """The names of the recorded files made from ``source_name``: one query."""
+        model = record_model()
+        alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
+        if not self._usable(alias):
+            return []
+        query = model.objects.using(alias).filter(source_key=record_key(source_name))
+        return self._run(alias, lambda: list(query.values_list("name", flat=True))) or []
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -103,10 +119,14 @@ class DatabaseRecordStore:
             updated_at=now,
         )
         fields = list(_ALWAYS)
+        generator = getattr(file, "generator", None)
+        if generator is not None:
+            _describe(row, generator, name)
+            fields += _SOURCE
         if record.size is not None or record.width is not None:
-            _describe(row, file, record)
+            row.width, row.height, row.size = record.width, record.height, record.size
             row.made_at = now
-            fields += [*_FACTS, "made_at"]
+            fields += [*_SIZES, "made_at"]
         elif not failed:
             fields.remove("failed_at")  # a failure's time stays until the file is made
         connection = connections[alias]
@@ -178,14 +198,24 @@ class DatabaseRecordStore:
 
 
 _STATES = {state.value: state for state in CacheFileState}
+CHUNK = 500
+# The columns a record is read from (``_records``).
+_ROW = ("name", "state", "width", "height", "size", "error")
 
 
-def _describe(row: Any, file: Any, record: StateRecord) -> None:
-    """Fill the row's facts about the image and what it was made from."""
-    row.width, row.height, row.size = record.width, record.height, record.size
-    generator = getattr(file, "generator", None)
-    row.format = _format(generator, file.name)
-    row.generator_id = (generator_id_of(generator) if generator is not None else None) or ""
+def _records(rows: Iterable[tuple[Any, ...]] | None) -> dict[str, StateRecord]:
+    """Records by file name, from rows of (name, state, width, height, size, error)."""
+    found = {}
+    for name, state, width, height, size, error in rows or ():
+        if state in _STATES:
+            found[name] = StateRecord(_STATES[state], width, height, size, error or None)
+    return found
+
+
+def _describe(row: Any, generator: Any, name: str) -> None:
+    """Fill the row's facts about what the file was made from, and how."""
+    row.format = _format(generator, name)
+    row.generator_id = generator_id_of(generator) or ""
     source = getattr(generator, "source_name", None) or getattr(
         getattr(generator, "source", None), "name", None
     )

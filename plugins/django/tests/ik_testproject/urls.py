@@ -1,4 +1,9 @@
 from django.contrib import admin
 from django.urls import path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from ik_testproject import pages
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("profiles/", pages.profiles),
+]

@@ -1,0 +1,18 @@
+"""A page of thumbnails, as a project would write it: no imagekit code in the view."""
+
+from django.http import HttpResponse
+from django.template import engines
+
+from ik_testproject.testapp.models import Profile
+
+PAGE = engines["django"].from_string(
+    "{% load imagekit %}{% for profile in profiles %}"
+    '<img src="{{ profile.avatar_thumbnail.url }}" width="{{ profile.avatar_thumbnail.width }}"'
+    ' height="{{ profile.avatar_thumbnail.height }}">'
+    "{% thumbnail '40x40' profile.avatar %}\n"
+    "{% endfor %}"
+)
+
+
+def profiles(request):
+    return HttpResponse(PAGE.render({"profiles": Profile.objects.order_by("pk")}))
