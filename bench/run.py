@@ -12,6 +12,10 @@
    prints one table: medians of the rounds, ratios to django-imagekit, and the targets.
 4. Writes everything measured to bench/results/<timestamp>.json (and latest.json).
 
+The ``page`` section (one page of 50 photos, three images each: cache round trips, storage
+calls, SQL queries and time per page) also needs Redis (``BENCH_REDIS_URL``, by default
+redis://127.0.0.1:6379/11, a database it empties); it prints a table of its own.
+
 With ``--before``, a past revision (a git worktree under bench/.envs/, installed like the
 checkout) is measured beside the working tree instead of django-imagekit: warm paths and
 generation, round by round.
@@ -26,12 +30,16 @@ import hashlib
 import json
 import os
 import platform
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -51,13 +59,29 @@ PROJECT = [
 ]
 REQUIREMENTS = {
     "corpus": ["scikit-image>=0.24,<0.27", "Pillow>=10.1"],
-    "imagekit": ["django-imagekit==6.1.1", "pilkit", "Pillow", "Django>=4.2"],
+    "imagekit": ["django-imagekit==6.1.1", "pilkit", "Pillow", "Django>=4.2", "redis"],
 }
-SECTIONS = ["throughput", "rss", "django", "generateimages"]
+# Installed beside the project's distributions in its environments (the page section's cache).
+PROJECT_EXTRAS = ["redis"]
+SECTIONS = ["throughput", "rss", "django", "generateimages", "page"]
 RSS_SOURCE = "coffee-24mp.jpg"
 TWO_SPECS_SOURCES = 60
 TWO_SPECS_IDS = "benchapp:bench_thumbnail,benchapp:bench_display"
 PATHS_SOURCE = "coffee-2mp.jpg"
+PAGE_PHOTOS = 50
+# The page section's cache: a Redis database of its own, emptied by the benchmark.
+PAGE_REDIS = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/11"
+PAGE_VARIANTS = [  # (key, label, environment, view)
+    ("imagekit", "django-imagekit", "imagekit", "plain"),
+    ("imagekit_prefetch", "django-imagekit + prefetch", "imagekit", "prefetch"),
+    ("ik", "ik", "ik", "plain"),
+    ("ik_prefetch", "ik + prefetch", "ik", "prefetch"),
+]
+PAGE_SCENARIOS = [  # (key, label)
+    ("cold", "new process, cold cache"),
+    ("warm_cache", "new process, warm cache"),
+    ("warm_process", "warm process"),
+]
 # --before without a revision: the last commit before the module re-layout.
 DEFAULT_BEFORE = "291b355"
 BEFORE_SECTIONS = ["django", "throughput"]
@@ -136,14 +160,16 @@ def ensure_project_env(env: str, tree: Path = REPO) -> dict[str, Any]:
         reinstall = [] if first else ["--force-reinstall", "--no-deps"]
         try:
             pip(env, *reinstall, *[f"./{path}" for path in distributions], cwd=tree)
+            pip(env, *PROJECT_EXTRAS)
         except subprocess.CalledProcessError:
             if not first:  # a new dependency: install with dependencies
-                pip(env, *[f"./{path}" for path in distributions], cwd=tree)
+                pip(env, *[f"./{path}" for path in distributions], *PROJECT_EXTRAS, cwd=tree)
             else:
                 raise
 
     try:
-        ensure_env(env, project_fingerprint(distributions, tree), install_project)
+        wanted = project_fingerprint(distributions, tree) + " " + " ".join(PROJECT_EXTRAS)
+        ensure_env(env, wanted, install_project)
     except subprocess.CalledProcessError:
         log("the Django app (plugins/django) did not install; its workloads are skipped")
         partial = [path for path in distributions if path != "plugins/django"]
@@ -369,6 +395,111 @@ def run_generateimages(corpus: list[dict], rounds: int, results: dict, notes: di
         except RuntimeError as exc:
             log(str(exc))
             two[key] = {"error": str(exc)}
+
+
+def redis_ping(url: str) -> str | None:
+    """None when the Redis server of ``url`` answers PING, else why not."""
+    parts = urlsplit(url)
+    address = (parts.hostname or "127.0.0.1", parts.port or 6379)
+    try:
+        with socket.create_connection(address, timeout=3) as connection:
+            connection.sendall(b"PING\r\n")
+            reply = connection.recv(64)
+    except OSError as exc:
+        return f"cannot connect to {address[0]}:{address[1]}: {exc}"
+    if not reply.startswith(b"+PONG"):
+        return f"{address[0]}:{address[1]} answered {reply[:40]!r} to PING"
+    return None
+
+
+def run_page(rounds: int, renders: int, results: dict, notes: dict) -> None:
+    """The page of ``PAGE_PHOTOS`` photos (three images each), in each variant and scenario.
+
+    Per environment, a first process migrates, makes the photos and renders the page once (every
+    file generated). Then per round and variant (in a rotating order): a new process with the
+    Redis database emptied renders once (cold cache: this project keeps its record table), and a
+    second new process renders once (warm cache) and ``renders`` more times (warm process)."""
+    section = results.setdefault("page", {"photos": PAGE_PHOTOS, "redis": PAGE_REDIS})
+    extra = {"BENCH_REDIS_URL": PAGE_REDIS}
+    variants = [v for v in PAGE_VARIANTS if v[2] != "ik" or notes.get("django_app", True)]
+    works: dict[str, Path] = {}
+    try:
+        for env in dict.fromkeys(variant[2] for variant in variants):
+            works[env] = Path(tempfile.mkdtemp(prefix=f"ik-bench-page-{env}-"))
+            log(f"page: {PAGE_PHOTOS} photos, every file generated, in {env}")
+            prepared = worker(env, ["page_render.py", "prepare", str(works[env]), str(PAGE_PHOTOS)])
+            section.setdefault("prepare", {})[env] = prepared
+        raw: dict[str, dict[str, list]] = {key: {} for key, *_ in variants}
+        for round_index in range(rounds):
+            shift = round_index % len(variants)
+            for key, label, env, view in variants[shift:] + variants[:shift]:
+                log(f"page round {round_index + 1}/{rounds} {label}")
+                arguments = ["page_render.py", "render", str(works[env]), view]
+                cold = worker(env, [*arguments, "flush", "0"], extra)
+                warm = worker(env, [*arguments, "keep", str(renders)], extra)
+                raw[key].setdefault("cold", []).append(cold["first"])
+                raw[key].setdefault("warm_cache", []).append(warm["first"])
+                raw[key].setdefault("warm_process", []).extend(warm["warm"])
+    finally:
+        for work in works.values():
+            shutil.rmtree(work, ignore_errors=True)
+    section["raw"] = raw
+    figures = section.setdefault("figures", {})
+    for key, by_scenario in raw.items():
+        for scenario, renders_seen in by_scenario.items():
+            calls: dict[str, float] = {}
+            for name in {name for render in renders_seen for name in render["calls"]}:
+                calls[name] = statistics.median(r["calls"].get(name, 0) for r in renders_seen)
+            figures.setdefault(key, {})[scenario] = {
+                "renders": len(renders_seen),
+                "us": statistics.median(r["us"] for r in renders_seen),
+                "cache": statistics.median(r["cache"] for r in renders_seen),
+                "storage": statistics.median(r["storage"] for r in renders_seen),
+                "sql": statistics.median(r["sql"] for r in renders_seen),
+                "calls": dict(sorted(calls.items())),
+            }
+
+
+PAGE_HEADER = [
+    f"page of {PAGE_PHOTOS} photos x 3 images",
+    "cache round trips",
+    "storage calls",
+    "SQL queries",
+    "us/page",
+    "calls by kind",
+    "",
+]
+
+
+def page_rows(page: dict) -> list[list[str]]:
+    rows = []
+    for key, label, *_ in PAGE_VARIANTS:
+        for scenario, scenario_label in PAGE_SCENARIOS:
+            figure = page.get("figures", {}).get(key, {}).get(scenario)
+            if not figure:
+                continue
+            parts = []
+            for kind in ("cache", "storage"):
+                counts = [
+                    f"{name.split('.', 1)[1]} {count:g}"
+                    for name, count in figure["calls"].items()
+                    if name.startswith(f"{kind}.") and count
+                ]
+                if counts:
+                    parts.append(f"{kind}: {', '.join(counts)}")
+            kinds = "; ".join(parts) or "-"
+            rows.append(
+                [
+                    f"{label}, {scenario_label}",
+                    fmt(figure["cache"], "g"),
+                    fmt(figure["storage"], "g"),
+                    fmt(figure["sql"], "g"),
+                    fmt(figure["us"], ".0f"),
+                    kinds,
+                    "",
+                ]
+            )
+    return rows
 
 
 def run_before(
@@ -686,11 +817,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.before and not set(sections) <= set(BEFORE_SECTIONS):
         parser.error(f"--before runs only the sections {' '.join(BEFORE_SECTIONS)}")
     started = time.time()
+    if "page" in sections and not args.before:
+        # Stop before any install or measurement rather than report a page section without it.
+        problem = redis_ping(PAGE_REDIS)
+        if problem:
+            raise SystemExit(
+                f"the page section needs a Redis server ({PAGE_REDIS}, set BENCH_REDIS_URL to "
+                f"change it): {problem}. Start Redis, or leave out the page section."
+            )
 
     notes = ensure_envs(comparison=not args.before, working_tree=not args.after)
-    log("building the corpus (once)")
-    subprocess.run([str(python_of("corpus")), str(BENCH / "corpus.py"), str(CORPUS)], check=True)
-    corpus = json.loads((CORPUS / "corpus.json").read_text())["images"]
+    corpus: list[dict] = []
+    if set(sections) - {"page"}:  # the page makes its own photos
+        log("building the corpus (once)")
+        corpus_script = str(BENCH / "corpus.py")
+        subprocess.run([str(python_of("corpus")), corpus_script, str(CORPUS)], check=True)
+        corpus = json.loads((CORPUS / "corpus.json").read_text())["images"]
     if args.before:
         return main_before(args.before, args.after, sections, corpus, rounds, loops, started)
 
@@ -711,9 +853,16 @@ def main(argv: list[str] | None = None) -> int:
         run_django(loops, results, notes)
     if "generateimages" in sections:
         run_generateimages(corpus, 1 if args.quick else 2, results, notes)
+    if "page" in sections:
+        run_page(rounds, 10 if args.quick else 30, results, notes)
     results["seconds"] = time.time() - started
 
-    table = render(table_rows(results))
+    tables = []
+    if set(sections) - {"page"}:
+        tables.append(render(table_rows(results)))
+    if "page" in results:
+        tables.append(render(page_rows(results["page"]), PAGE_HEADER))
+    table = "\n\n".join(tables)
     results["table"] = table
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

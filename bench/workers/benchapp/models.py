@@ -49,3 +49,15 @@ class Upload(models.Model):
 
     class Meta:
         app_label = "benchapp"
+
+
+class PagePhoto(models.Model):
+    """One photo of the page the ``page`` section renders: a source and two specs of it (a model
+    of its own, so the other sections' models keep their signal receivers)."""
+
+    original = models.ImageField(upload_to="photos")
+    thumb = ImageSpecField(source="original", processors=[ResizeToFill(100, 100)], format="JPEG")
+    medium = ImageSpecField(source="original", processors=[ResizeToFit(400, 400)], format="JPEG")
+
+    class Meta:
+        app_label = "benchapp"
