@@ -201,6 +201,12 @@ class CacheFile:
         """django-imagekit's name for ``make()`` (custom backends call it); replaces when forced."""
         return self.make(replace=self._forced)
 
+    def _pending(self) -> bool:
+        """Whether the file is not made yet, though asked for (a deferring backend's)."""
+        if self.existence_record is not None:
+            return False
+        return self.state().state is not CacheFileState.EXISTS
+
     def state(self) -> StateRecord:
         """What the backend knows of this file (may ask the storage on a cache miss)."""
         return self.cachefile_backend.get_record(self)
@@ -214,6 +220,10 @@ class CacheFile:
         # kept tag) while the configuration stands, for storages whose URLs depend on the name
         # alone: building a URL costs as much as the rest of a warm access.
         config = get_config()
+        if config.source_while_pending and self._pending():
+            url = _source_url(self.generator)
+            if url is not None:
+                return url
         name = self.name
         kept = self._resolved.get("url")
         if kept is not None and kept[0] is config and kept[1] == name:
@@ -244,6 +254,10 @@ class CacheFile:
             record = self.state()
         if record.width is not None and record.height is not None:
             return record.width, record.height
+        if record.state is not CacheFileState.EXISTS and get_config().source_while_pending:
+            expected = _expected_size(self.generator)
+            if expected is not None:  # the rendition's, while the source's URL stands in
+                return expected
         self._require_content()
         engine = get_engine(getattr(self.generator, "engine", None))  # the one that made it
         with self.storage.open(self.name, "rb") as handle:
@@ -359,6 +373,23 @@ def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str:
         storage.delete(actual)
         return saved
     return actual
+
+
+def _source_url(generator: Any) -> str | None:
+    # Only a source that has a URL of its own (a Django file field's) can stand in.
+    try:
+        return generator.source.url
+    except Exception:
+        return None
+
+
+def _expected_size(generator: Any) -> tuple[int, int] | None:
+    """The size ``generator`` makes, from its source's size and its processors' geometry."""
+    try:
+        source = generator.source
+        return generator.output_size((source.width, source.height))
+    except Exception:  # no size known without decoding, or a generator that cannot tell
+        return None
 
 
 def urls_are_stable(storage: Any) -> bool:

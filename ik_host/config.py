@@ -51,6 +51,9 @@ class Config:
     # Where every cache file's record is kept beyond the state cache (an object filling
     # ik_host.protocols.RecordStore, as the Django app's table); None: nowhere.
     record_store: Any = None
+    # A file asked for but not made yet (scheduled on a queue) gives its source's URL and the
+    # size it will have, instead of a URL that is not found until a worker makes it.
+    source_while_pending: bool = False
     # Threads one image's resample may use (the Pillow engine); None: the cores, at most 4.
     image_threads: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)

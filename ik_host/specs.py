@@ -103,6 +103,18 @@ class ImageSpec:
             return None
         return (cls, Identity(cls.processors), cls.format, Identity(cls.options), cls.autoconvert)
 
+    def output_size(self, source_size: tuple[int, int]) -> tuple[int, int] | None:
+        """The size made from a ``source_size`` image, by the processors' geometry alone; None
+        when a processor cannot tell."""
+        size = source_size
+        for processor in self.processors:
+            sized = getattr(processor, "output_size", None)  # a RescalingProcessor
+            if sized is not None:
+                size = sized(size)
+            elif getattr(processor, "size_role", None) != "neutral":
+                return None
+        return tuple(size)  # type: ignore[return-value]
+
     @property
     def cachefile_name(self) -> str:
         """The storage name of this spec's cache file, from the spec namer."""

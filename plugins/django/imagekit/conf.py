@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     # Read the states of a page's cache files in one batch per request (request_started to
     # request_finished): imagekit.cachefiles.page_states.
     "IMAGEKIT_PAGE_PREFETCH": True,
+    # A file scheduled but not made yet gives its source's URL (with its own width and
+    # height) instead of a URL that is not found until a worker makes it.
+    "IMAGEKIT_SOURCE_WHILE_PENDING": False,
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:
