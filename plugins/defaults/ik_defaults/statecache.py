@@ -114,6 +114,16 @@ def close_local_states() -> None:
     _local_filler.set(None)
 
 
+@contextmanager
+def local_filler(filler: Callable[[], bool]) -> Iterator[None]:
+    """Make ``filler`` the one asked (see ``open_local_states``) inside the block."""
+    token = _local_filler.set(filler)
+    try:
+        yield
+    finally:
+        _local_filler.reset(token)
+
+
 def fill_local_states() -> bool:
     """Let the active filler add to the request-local states; whether it added anything."""
     filler = _local_filler.get()

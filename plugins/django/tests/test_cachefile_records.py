@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from ik_host.config import get_config
+from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
 from imagekit.cachefiles.record_table import record_key, record_model, record_store
@@ -211,3 +212,16 @@ def test_a_failing_table_does_not_break_the_callers_transaction(
 @pytest.mark.django_db(databases="__all__")
 def test_the_migration_matches_the_model():
     call_command("makemigrations", "imagekit", "--check", "--dry-run", verbosity=0)
+
+
+def test_what_the_row_already_says_is_not_written_again(remote):
+    [profile] = make_profiles(1)
+    file = profile.avatar_thumbnail
+    remote.clear()
+    with CaptureQueriesContext(connection) as queries:
+        fresh = Profile.objects.get().avatar_thumbnail
+        assert (fresh.width, fresh.height) == (100, 50)
+        fresh.cachefile_backend.set_record(fresh, StateRecord(CacheFileState.EXISTS, 100, 50))
+    writes = [q["sql"] for q in queries if q["sql"].upper().startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+    assert row(file.name).size is not None  # the generation's facts stay

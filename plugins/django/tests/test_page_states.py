@@ -34,8 +34,8 @@ def storage_calls(counting, monkeypatch):
     return calls
 
 
-def rendered_page(client):
-    response = client.get("/profiles/")
+def rendered_page(client, url="/profiles/"):
+    response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -119,3 +119,21 @@ def test_a_file_deleted_from_the_records_view_is_made_again(client, counting):
     page = rendered_page(client)
     assert page == first
     assert file.storage.exists(file.name)
+
+
+def test_django_imagekits_prefetch_helper_in_a_view_is_batched_too(
+    client, counting, storage_calls
+):
+    first = make_page(client)
+    counting.clear()
+    counting.calls.clear()
+    storage_calls.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = rendered_page(client, "/profiles/prefetched/")
+    assert page == first
+    # The helper's get_many for the spec files it was given, which (the cache being empty)
+    # reads their records and puts them back in the cache; the tag files come with the page's
+    # batch of records: the rows, and two queries of records.
+    assert dict(counting.calls) == {"get_many": 1, "set_many": 1}
+    assert storage_calls == []
+    assert len(selects(queries)) == 3

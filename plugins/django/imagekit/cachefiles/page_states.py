@@ -17,6 +17,7 @@ loaded later in the request are batched at the next unknown lookup.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -41,12 +42,14 @@ class PageStates:
     def note(self, group: Any, instance: Any) -> None:
         self.pending.append((group, instance))
 
-    def fill(self) -> bool:
-        """Read the states of the pending instances' files; whether anything was read."""
+    def fill(self, into: MutableMapping[str, Any] | None = None) -> bool:
+        """Read the states of the pending instances' files into the page's mapping (or
+        ``into``: a ``use_cachefile_state_cache`` block's); whether anything was read."""
         if not self.pending:
             return False
+        mapping = self.mapping if into is None else into
         pending, self.pending = self.pending, []
-        before = len(self.mapping)
+        before = len(mapping)
         ids_of: dict[int, list[str]] = {}
         for generator_id, group in iter_source_groups():
             ids_of.setdefault(id(group), []).append(generator_id)
@@ -57,25 +60,26 @@ class PageStates:
                 sources.setdefault(source.name, []).extend(
                     (generator_id, source) for generator_id in ids_of.get(id(group), ())
                 )
-        self._fill_from_records(sources)
+        self._fill_from_records(sources, mapping)
         unknown = [
             file
             for pairs in sources.values()
             for generator_id, source in pairs
             if (file := ImageCacheFile(generator_registry.get(generator_id, source=source))).name
-            and _key(file) not in self.mapping
+            and _key(file) not in mapping
         ]
-        prefetch_states(unknown, self.mapping, records=False)
-        return len(self.mapping) > before
+        prefetch_states(unknown, mapping, records=False)
+        return len(mapping) > before
 
-    def _fill_from_records(self, sources: dict[str, Any]) -> None:
+    @staticmethod
+    def _fill_from_records(sources: dict[str, Any], mapping: MutableMapping[str, Any]) -> None:
         store = get_config().record_store
         backend = get_backend()
         if not isinstance(store, DatabaseRecordStore) or not isinstance(backend, CachedFileBackend):
             return
         prefix = backend.prefix
         for name, record in store.records_from_sources(sources).items():
-            self.mapping[state_key(prefix, name)] = record.dump()
+            mapping[state_key(prefix, name)] = record.dump()
 
 
 def _key(file: Any) -> str | None:
@@ -100,6 +104,11 @@ def end_page(**kwargs: Any) -> None:
     if _page.get() is not None:
         _page.set(None)
         close_local_states()
+
+
+def active_page() -> PageStates | None:
+    """The page of the request being handled, if any."""
+    return _page.get()
 
 
 def note_loaded(group: Any, instance: Any) -> None:

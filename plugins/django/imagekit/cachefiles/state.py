@@ -19,17 +19,26 @@ from contextlib import contextmanager
 from typing import Any
 
 from ik_defaults.cached_backends import prefetch_states
-from ik_defaults.statecache import active_local_states, local_states
+from ik_defaults.statecache import active_local_states, local_filler, local_states
 from ik_host.state_records import CacheFileState, StateRecord
+from imagekit.cachefiles.page_states import active_page
 
 
 @contextmanager
 def use_cachefile_state_cache(
     state_cache: MutableMapping[str, Any] | None = None,
 ) -> Iterator[MutableMapping[str, Any]]:
-    """Make ``state_cache`` (a new dict by default) the request-local states inside the block."""
+    """Make ``state_cache`` (a new dict by default) the request-local states inside the block.
+
+    Inside a request the block is filled as the page is (``imagekit.cachefiles.page_states``):
+    the rows loaded so far are batched into it at its first unknown state."""
+    page = active_page()
     with local_states(state_cache) as mapping:
-        yield mapping
+        if page is None:
+            yield mapping
+            return
+        with local_filler(lambda: page.fill(mapping)):
+            yield mapping
 
 
 def get_active_state_cache() -> MutableMapping[str, Any] | None:

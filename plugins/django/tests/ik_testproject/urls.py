@@ -6,4 +6,5 @@ from ik_testproject import pages
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("profiles/", pages.profiles),
+    path("profiles/prefetched/", pages.profiles_prefetched),
 ]
