@@ -9,7 +9,10 @@ import hashlib
 import io
 import pickle
 import types
+from collections.abc import Hashable
 from typing import Any
+
+from ik_host.memo import ClearingMemo
 
 # The protocol django-imagekit pickles with; its names are only reproducible with the same one.
 PROTOCOL = 0
@@ -106,6 +109,42 @@ def canonical_pickle(obj: Any) -> bytes:
 def spec_hash(obj: Any) -> str:
     """The md5 hex digest of ``canonical_pickle(obj)``: django-imagekit's spec hash."""
     return hashlib.md5(canonical_pickle(obj), usedforsecurity=False).hexdigest()
+
+
+# The pickle of a spec's shaping list with a stand-in for the source name, split around it, by
+# the spec's hash key: a new source name then costs one string's pickle, not the whole spec's.
+_TEMPLATES: ClearingMemo[tuple[bytes, bytes, frozenset[str]] | None] = ClearingMemo(1024)
+_STAND_IN = "\ue000ik-source-name\ue000"
+_STRING_END = b"p0\n."  # a lone string's memo put and STOP, after its own opcode
+
+
+def named_spec_hash(key: Hashable, name: Any, rest: list[Any]) -> str:
+    """``spec_hash([name, *rest])``, pickling ``rest`` once per ``key`` (what shapes it)."""
+    template = _TEMPLATES.get(key, _MISSING) if type(name) is str else None
+    if template is _MISSING:
+        template = _TEMPLATES.keep(key, _split_pickle(rest))
+    # A name equal to a string inside ``rest`` could be memoised as one object: pickle it whole.
+    if template is None or name in template[2]:
+        return spec_hash([name, *rest])
+    head, tail, _ = template
+    named = canonical_pickle(name)[: -len(_STRING_END)]
+    return hashlib.md5(head + named + tail, usedforsecurity=False).hexdigest()
+
+
+def _split_pickle(rest: list[Any]) -> tuple[bytes, bytes, frozenset[str]] | None:
+    buffer = io.BytesIO()
+    pickler = _CanonicalPickler(buffer)
+    pickler.dump([_STAND_IN, *rest])
+    marker = canonical_pickle(_STAND_IN)[: -len(_STRING_END)]
+    whole = buffer.getvalue()
+    if whole.count(marker) != 1:
+        return None
+    head, tail = whole.split(marker)
+    strings = frozenset(obj for _, obj in pickler.memo.values() if isinstance(obj, str))
+    return head, tail, strings
+
+
+_MISSING: Any = object()
 
 
 def exact_key(value: Any) -> Any:

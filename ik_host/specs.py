@@ -12,7 +12,7 @@ from typing import Any
 from ik_host.components import get_engine, get_namer
 from ik_host.config import get_config
 from ik_host.errors import MissingSource
-from ik_host.hashing import spec_hash
+from ik_host.hashing import named_spec_hash, spec_hash
 from ik_host.memo import ClearingMemo, Identity
 from ik_host.paths import source_name
 from ik_host.records import GeneratedImage, Job
@@ -83,13 +83,20 @@ class ImageSpec:
     def _memoised_hash(self, memo_key: tuple[Hashable, str | None]) -> str:
         digest = _hash_memo.get(memo_key)
         if digest is None:
-            digest = _hash_memo.keep(memo_key, self.compute_hash())
+            if type(self).compute_hash is ImageSpec.compute_hash:
+                digest = named_spec_hash(memo_key[0], memo_key[1], self._shaping())
+            else:
+                digest = self.compute_hash()
+            _hash_memo.keep(memo_key, digest)
         return digest
 
     def compute_hash(self) -> str:
         """django-imagekit's hash of this spec, so a switched site keeps its files."""
-        shaping = [self.source_name, _as_pickled(self.processors), self.format, self.options]
-        return spec_hash([*shaping, self.autoconvert])
+        return spec_hash([self.source_name, *self._shaping()])
+
+    def _shaping(self) -> list[Any]:
+        # What shapes the output besides the source's name, in django-imagekit's order.
+        return [_as_pickled(self.processors), self.format, self.options, self.autoconvert]
 
     def hash_key(self) -> Hashable | None:
         """A hashable stand-in for the shaping attributes (equal specs share one hash), or None; by
