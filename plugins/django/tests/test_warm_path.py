@@ -68,13 +68,13 @@ def test_thumbnail_tag_costs_one_state_lookup_per_render(counting_cache, monkeyp
 
 def test_spec_hash_is_computed_once_for_many_instances(warm_profile, monkeypatch):
     calls = []
-    original = host_specs.ImageSpec.compute_hash
+    original = host_specs.named_spec_hash
 
-    def counting(self):
-        calls.append(self.source_name)
-        return original(self)
+    def counting(key, name, rest):
+        calls.append(name)
+        return original(key, name, rest)
 
-    monkeypatch.setattr(host_specs.ImageSpec, "compute_hash", counting)
+    monkeypatch.setattr(host_specs, "named_spec_hash", counting)
     host_specs._hash_memo.clear()
     forget_warm_cachefiles()
     names = {Profile.objects.get().avatar_thumbnail.name for _ in range(5)}
