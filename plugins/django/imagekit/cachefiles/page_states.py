@@ -25,7 +25,7 @@ from ik_defaults.cached_backends import CachedFileBackend, prefetch_states
 from ik_defaults.statecache import close_local_states, open_local_states
 from ik_host.components import get_backend
 from ik_host.config import get_config
-from ik_host.state_records import state_key
+from ik_host.state_records import CacheFileState, state_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.cachefiles.record_table import DatabaseRecordStore
 from imagekit.conf import settings
@@ -79,7 +79,10 @@ class PageStates:
             return
         prefix = backend.prefix
         for name, record in store.records_from_sources(sources).items():
-            mapping[state_key(prefix, name)] = record.dump()
+            # A row without sizes (a file found, not made, since records were kept): the state
+            # cache may know them, read back from the file once.
+            if record.state is not CacheFileState.EXISTS or record.width is not None:
+                mapping[state_key(prefix, name)] = record.dump()
 
 
 def _key(file: Any) -> str | None:

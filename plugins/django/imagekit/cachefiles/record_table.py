@@ -108,14 +108,6 @@ class DatabaseRecordStore:
         alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
         if not name or not self._usable(alias):
             return
-        if record.state is CacheFileState.EXISTS and record.size is None:
-            # Existence (or sizes read from the file) rather than a generation: most often
-            # what the row says already, and a read costs less than a write.
-            known = self.get_many([file]).get(name)
-            if known is not None and known.state is record.state and (
-                record.width is None or (known.width, known.height) == record[1:3]
-            ):
-                return
         now = timezone.now()
         failed = record.state is CacheFileState.FAILED
         row = model(
