@@ -3,7 +3,8 @@
 ``IMAGEKIT_DEFAULT_FILE_STORAGE``, against a real S3 server over HTTP.
 
 A page of 50 thumbnails is rendered cold (at most one existence check and one upload per file)
-and warm (no request at all); the S3 server counts the requests.
+and warm (no request at all); the S3 server counts the requests. After a restart with a flushed
+Redis, the record table answers for every file: still no request reaches S3.
 """
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ import io
 import uuid
 
 import pytest
+import redis as redis_client
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.template import Context, Template
+from django.test import override_settings
 from PIL import Image
 from storages.backends.s3boto3 import S3Boto3Storage
 
+from ik_host.cachefile import forget_warm_cachefiles
 from ik_storage_s3 import S3Storage
+from imagekit.cachefiles.record_table import record_model
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
+from tests import services
 
 REGION = "us-east-1"
 PAGE = (
@@ -206,3 +212,61 @@ def test_a_page_of_fifty_thumbnail_tags_with_the_default_storage(
     assert server.count() == 0
     listing = admin.list_objects_v2(Bucket=django_bucket, Prefix=f"{prefix}/")
     assert listing["KeyCount"] == 50
+
+
+# -- a restart with a flushed Redis ------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_states(settings):
+    """Django's Redis cache as the state cache, on a database of its own, flushed."""
+    address = services.redis()
+    location = f"redis://{address.host}:{address.port}/13"
+    redis_client.Redis.from_url(location).flushdb()
+    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    settings.CACHES = {**settings.CACHES, "ik_redis": redis_cache}
+    settings.IMAGEKIT_CACHE_BACKEND = "ik_redis"
+    yield redis_client.Redis.from_url(location)
+    caches["ik_redis"].close()
+
+
+def restart(states):
+    """What a new process sees: an empty Redis, and nothing remembered in this one."""
+    states.flushdb()
+    forget_warm_cachefiles()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", ["spec", "tag"])
+def test_after_a_restart_with_a_flushed_cache_no_request_reaches_s3(
+    template, request, redis_states, photo_model, source_names, server
+):
+    if template == "tag":
+        request.getfixturevalue("s3boto3_default")
+        page = TAG_PAGE
+    else:
+        page = PAGE.replace("THUMB", "thumbnail")
+    first = render_page(page, photos(photo_model, source_names))
+    assert record_model().objects.filter(state="exists").count() == 50
+
+    restart(redis_states)
+    server.reset_counts()
+    again = render_page(page, photos(photo_model, source_names))
+
+    assert again == first
+    assert server.count() == 0  # no HEAD, no GET: the table knew every file and its size
+    assert redis_states.dbsize() >= 50  # and the cache has them back
+
+
+@pytest.mark.django_db
+def test_without_records_a_restart_asks_s3_for_each_file(
+    redis_states, photo_model, source_names, server
+):
+    page = PAGE.replace("THUMB", "thumbnail")
+    first = render_page(page, photos(photo_model, source_names))
+    restart(redis_states)
+    server.reset_counts()
+    with override_settings(IMAGEKIT_CACHEFILE_RECORDS=False):
+        again = render_page(page, photos(photo_model, source_names))
+    assert again == first
+    assert server.counts().get("HEAD") == 50
