@@ -8,8 +8,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from ik_host.config import get_config
+from ik_host.errors import UnsafePathError
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
+from imagekit.cachefiles.page_states import end_page, start_page
 from imagekit.cachefiles.record_table import record_model
 from imagekit.utils import get_cache
 
@@ -137,3 +139,19 @@ def test_django_imagekits_prefetch_helper_in_a_view_is_batched_too(
     assert dict(counting.calls) == {"get_many": 1, "set_many": 1}
     assert storage_calls == []
     assert len(selects(queries)) == 3
+
+
+def test_a_row_whose_file_cannot_be_named_does_not_break_the_batch(client, counting):
+    make_page(client)
+    bad = Profile.objects.create()
+    Profile.objects.filter(pk=bad.pk).update(avatar="../outside.jpg")  # refused as a name
+    counting.calls.clear()
+    start_page()
+    try:
+        rows = list(Profile.objects.order_by("pk"))
+        assert rows[0].avatar_thumbnail.url  # the batch ran, the bad row left out of it
+        assert dict(counting.calls) == {}  # every good row's record came with the batch
+        with pytest.raises(UnsafePathError):
+            rows[-1].avatar_thumbnail.url  # noqa: B018  (the bad row fails where it is used)
+    finally:
+        end_page()

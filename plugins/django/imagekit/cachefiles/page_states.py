@@ -61,13 +61,12 @@ class PageStates:
                     (generator_id, source) for generator_id in ids_of.get(id(group), ())
                 )
         self._fill_from_records(sources, mapping)
-        unknown = [
-            file
-            for pairs in sources.values()
-            for generator_id, source in pairs
-            if (file := ImageCacheFile(generator_registry.get(generator_id, source=source))).name
-            and _key(file) not in mapping
-        ]
+        unknown = []
+        for pairs in sources.values():
+            for generator_id, source in pairs:
+                file = _named_file(generator_id, source)
+                if file is not None and _key(file) not in mapping:
+                    unknown.append(file)
         prefetch_states(unknown, mapping, records=False)
         return len(mapping) > before
 
@@ -83,6 +82,16 @@ class PageStates:
             # cache may know them, read back from the file once.
             if record.state is not CacheFileState.EXISTS or record.width is not None:
                 mapping[state_key(prefix, name)] = record.dump()
+
+
+def _named_file(generator_id: str, source: Any) -> Any:
+    """The cache file of ``generator_id`` for ``source``, named; None when it cannot be (a bad
+    source name): the batch leaves it to its own lookup, which raises where the page uses it."""
+    try:
+        file = ImageCacheFile(generator_registry.get(generator_id, source=source))
+        return file if file.name else None
+    except Exception:
+        return None
 
 
 def _key(file: Any) -> str | None:
