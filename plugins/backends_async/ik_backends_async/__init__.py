@@ -1,5 +1,5 @@
-"""Deferred image generation: cache-file backends that leave the work to Celery, RQ or
-Dramatiq workers, with plain-JSON tasks."""
+"""Deferred image generation: cache-file backends that leave the work to Celery, RQ, Dramatiq
+or Django Tasks workers, with plain-JSON tasks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ik_backends_async.queue_backends import (
     Dramatiq,
     EnqueueError,
     MissingQueueLibrary,
+    Tasks,
 )
 from ik_backends_async.queue_options import AsyncOptions, current_options
 from ik_backends_async.worker import generate_from_payload
@@ -24,6 +25,7 @@ __all__ = [
     "Dramatiq",
     "EnqueueError",
     "MissingQueueLibrary",
+    "Tasks",
     "current_options",
     "generate_from_payload",
 ]

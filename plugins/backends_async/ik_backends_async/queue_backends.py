@@ -1,4 +1,5 @@
-"""Cache-file backends that leave generation to workers: Celery, RQ and Dramatiq.
+"""Cache-file backends that leave generation to workers: Celery, RQ, Dramatiq and Django's
+Tasks framework.
 
 A request never generates. A missing file is scheduled once: the first request to win the
 state cache's atomic ``add`` on the file's schedule key (which expires) records the state
@@ -26,7 +27,7 @@ import importlib.util
 import threading
 import time
 import warnings
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, ClassVar
 
 from ik_backends_async.queue_options import AsyncOptions, current_options
@@ -71,7 +72,7 @@ class AsyncBackend(CachedFileBackend):
         lock_timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
-        if importlib.util.find_spec(self.library) is None:
+        if not self.library_installed():
             raise self._missing_library()
         super().__init__(**kwargs)
         self._overrides = {
@@ -190,9 +191,14 @@ class AsyncBackend(CachedFileBackend):
     # -- the library ------------------------------------------------------------------------------
 
     @classmethod
+    def library_installed(cls) -> bool:
+        """Whether this backend's queue library is importable here (nothing is imported)."""
+        return importlib.util.find_spec(cls.library) is not None
+
+    @classmethod
     def missing_library(cls) -> str | None:
         """What to install, when this backend's queue library is not importable here."""
-        if importlib.util.find_spec(cls.library) is None:
+        if not cls.library_installed():
             return str(cls._missing_library())
         return None
 
@@ -200,7 +206,7 @@ class AsyncBackend(CachedFileBackend):
     def register_worker_tasks(cls) -> bool:
         """Declare our task with the queue library, so a worker that imports the project's
         ``tasks`` modules knows it. Returns whether it did (not without the library)."""
-        if not cls.tasks_module or importlib.util.find_spec(cls.library) is None:
+        if not cls.tasks_module or not cls.library_installed():
             return False
         importlib.import_module(cls.tasks_module)
         return True
@@ -263,7 +269,7 @@ class Dramatiq(AsyncBackend):
         """Declare the actor only on a broker the project has set (django_dramatiq sets it when
         its app loads): declared earlier, the actor would make Dramatiq build its default
         broker in a project that does not use Dramatiq at all."""
-        if importlib.util.find_spec(cls.library) is None:
+        if not cls.library_installed():
             return False
         from dramatiq import broker  # noqa: PLC0415  (only with the library installed)
 
@@ -273,6 +279,53 @@ class Dramatiq(AsyncBackend):
 
     def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
         self.tasks().enqueue(payload, options)
+
+
+class Tasks(AsyncBackend):
+    """Generate on the workers of Django's Tasks framework: Django 6's ``django.tasks``, or the
+    ``django-tasks`` backport before it. The task backend is the project's (``TASKS``).
+
+    A task is enqueued once every database transaction open in this thread has committed (at
+    once outside of one), so its worker never looks for a row or a file that is not committed
+    yet; if one rolls back, nothing is enqueued, and the file is scheduled again by the first
+    request after the schedule expires, as for a lost task.
+    """
+
+    name = "tasks"
+    label = "Django Tasks"
+    library = "django.tasks"
+    # Before Django 6, the backport.
+    backport = "django_tasks"
+    extra = "tasks"
+    tasks_module = "ik_backends_async.tasks_framework"
+
+    @classmethod
+    def library_installed(cls) -> bool:
+        try:
+            return any(importlib.util.find_spec(name) for name in (cls.library, cls.backport))
+        except ImportError:  # no Django: find_spec imports the parent package
+            return False
+
+    @classmethod
+    def register_worker_tasks(cls) -> bool:
+        """Nothing to declare: a Tasks worker imports each task by the path the task names."""
+        return False
+
+    def enqueue(self, payload: dict[str, Any], options: AsyncOptions) -> None:
+        named = SimpleNamespace(name=payload["cachefile"])
+
+        def failed_at_commit(exc: Exception) -> None:
+            self._enqueue_failed(named, self.schedule_key(named), exc)
+
+        self.tasks().enqueue(payload, options, failed_at_commit)
+
+    @classmethod
+    def _missing_library(cls) -> MissingQueueLibrary:
+        return MissingQueueLibrary(
+            f"the {cls.label} cache-file backend ({cls.name!r}) needs Django 6's django.tasks "
+            f"or, before Django 6, the django-tasks backport, which is not installed here: "
+            f"pip install 'ik-backends-async[{cls.extra}]'"
+        )
 
 
 class Async(Celery):
@@ -298,4 +351,5 @@ __all__ = [
     "Dramatiq",
     "EnqueueError",
     "MissingQueueLibrary",
+    "Tasks",
 ]

@@ -1,8 +1,9 @@
-"""Registers the async backends with the host: ``celery``, ``rq``, ``dramatiq`` and ``async``."""
+"""Registers the async backends with the host: ``celery``, ``rq``, ``dramatiq``, ``tasks`` and
+``async``."""
 
 from __future__ import annotations
 
-from ik_backends_async.queue_backends import RQ, Async, Celery, Dramatiq
+from ik_backends_async.queue_backends import RQ, Async, Celery, Dramatiq, Tasks
 from ik_host import hookimpl
 from ik_host.records import Backend
 
@@ -29,6 +30,12 @@ def ik_register_backends() -> list[Backend]:
             Dramatiq,
             aliases=(f"{_IK}.Dramatiq", "ik_backends_async.Dramatiq"),
             description="generate on Dramatiq workers",
+        ),
+        Backend(
+            "tasks",
+            Tasks,
+            aliases=(f"{_IK}.Tasks", "ik_backends_async.Tasks"),
+            description="generate on the workers of Django's Tasks framework",
         ),
         Backend(
             "async",

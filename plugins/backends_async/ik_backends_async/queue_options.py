@@ -22,7 +22,7 @@ SETTING_PREFIX = "IMAGEKIT_ASYNC_"
 @dataclass(frozen=True)
 class AsyncOptions:
     # The queue tasks go to; None is the library's default ("celery" for Celery, "default" for
-    # RQ and Dramatiq).
+    # RQ, Dramatiq and Django's Tasks).
     queue: str | None = None
     # Seconds a "scheduled" state stands: within it a second request does not enqueue again;
     # after it (a lost task, a dead worker) the next request schedules the file anew.
@@ -33,6 +33,8 @@ class AsyncOptions:
     lock_timeout: float | None = None
     # The Redis server RQ queues live on.
     rq_redis_url: str = "redis://127.0.0.1:6379/0"
+    # The alias in Django's TASKS setting the Tasks backend enqueues with; None: "default".
+    tasks_backend: str | None = None
 
 
 OPTION_NAMES = tuple(field.name for field in fields(AsyncOptions))

@@ -1,10 +1,13 @@
-"""Real workers for the async backends' tests: a Celery, an RQ and a Dramatiq worker process.
+"""Real workers for the async backends' tests: a Celery, an RQ, a Dramatiq and a Django Tasks
+worker process.
 
 Workers are started by these fixtures as the projects would start them (``celery worker``,
-``rq worker``, ``dramatiq``), with the test project's ``asyncapp.worker_settings``, on queues
-and state-cache keys private to this test session, against the real Redis (and RabbitMQ for
-Celery's second broker). Each is started once per session when first needed and stopped at
-the end; a test that kills one gets it started again by the next test that needs it.
+``rq worker``, ``dramatiq``, django-tasks-db's ``manage.py db_worker``), with the test
+project's ``asyncapp.worker_settings``, on queues and state-cache keys private to this test
+session, against the real Redis (and RabbitMQ for Celery's second broker; the Tasks framework's
+queue is the async SQLite database's task table). Each is started once per session when first
+needed and stopped at the end; a test that kills one gets it started again by the next test that
+needs it.
 """
 
 from __future__ import annotations
@@ -56,12 +59,14 @@ def amqp_url() -> str:
 class Broker:
     """Where a kind of worker takes its tasks from, and how to count what waits there."""
 
-    kind: str  # "celery", "celery-amqp", "rq" or "dramatiq"
+    kind: str  # "celery", "celery-amqp", "rq", "dramatiq" or "tasks"
     backend: str  # the cache-file backend that enqueues there
     queue: str
 
     def count(self, queue: str) -> int:
         """Tasks waiting on ``queue`` (none consumed: no worker listens there)."""
+        if self.kind == "tasks":
+            return task_rows(queue).filter(status="READY").count()
         if self.kind == "celery-amqp":
             with kombu.Connection(amqp_url()) as connection:
                 return connection.default_channel.queue_declare(queue, passive=True).message_count
@@ -70,6 +75,8 @@ class Broker:
     def payloads(self, queue: str) -> list[dict[str, Any]]:
         """The payloads of the tasks waiting on ``queue``, decoded from what the broker holds;
         every message must be JSON (no pickle anywhere)."""
+        if self.kind == "tasks":
+            return [json.loads(raw)["args"][0] for raw in raw_task_arguments(queue)]
         client = redis.Redis.from_url(redis_url())
         payloads = []
         if self.kind == "celery":
@@ -98,6 +105,9 @@ class Broker:
         return payloads
 
     def delete(self, queue: str) -> None:
+        if self.kind == "tasks":
+            task_rows(queue).delete()
+            return
         if self.kind == "celery-amqp":
             with kombu.Connection(amqp_url()) as connection:
                 connection.default_channel.queue_delete(queue)
@@ -113,7 +123,29 @@ BROKERS = {
     "celery-amqp": Broker("celery-amqp", "celery", f"ik-{SESSION}-celery-amqp"),
     "rq": Broker("rq", "rq", f"ik-{SESSION}-rq"),
     "dramatiq": Broker("dramatiq", "dramatiq", f"ik_{SESSION}_dramatiq"),
+    "tasks": Broker("tasks", "tasks", f"ik-{SESSION}-tasks"),
 }
+
+
+def task_rows(queue: str | None = None) -> Any:
+    """django-tasks-db's task rows (in the async database), those of ``queue`` if given."""
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415  (needs Django set up)
+
+    rows = DBTaskResult.objects.all()
+    return rows if queue is None else rows.filter(queue_name=queue)
+
+
+def raw_task_arguments(queue: str) -> list[str]:
+    """The task rows' arguments of ``queue`` as the database holds them: JSON text."""
+    from django.db import connections  # noqa: PLC0415  (configured by pytest-django by now)
+
+    table = task_rows().model._meta.db_table
+    with connections["async"].cursor() as cursor:
+        cursor.execute(
+            f"SELECT args_kwargs FROM {table} WHERE queue_name = %s ORDER BY enqueued_at",
+            [queue],
+        )
+        return [raw for (raw,) in cursor.fetchall()]
 
 
 def shared_env(broker: Broker) -> dict[str, str]:
@@ -127,8 +159,8 @@ def shared_env(broker: Broker) -> dict[str, str]:
         "IK_TEST_ASYNC_DIR": os.path.dirname(settings.DATABASES["async"]["TEST"]["NAME"]),
     }
     if broker.kind.startswith("celery"):
-        env["IK_TEST_CELERY_BROKER_URL"] = amqp_url() if broker.kind == "celery-amqp" else (
-            redis_url()
+        env["IK_TEST_CELERY_BROKER_URL"] = (
+            amqp_url() if broker.kind == "celery-amqp" else (redis_url())
         )
     return env
 
@@ -140,6 +172,7 @@ class Worker:
         "celery": re.compile(r"\bready\."),
         "rq": re.compile(r"Listening on|\*\*\* Listening"),
         "dramatiq": re.compile(r"Worker process is ready for action"),
+        "tasks": re.compile(r"Starting worker worker_id="),
     }
 
     def __init__(self, broker: Broker, log_dir: Path) -> None:
@@ -152,20 +185,59 @@ class Worker:
         queue = self.broker.queue
         if self.broker.kind.startswith("celery"):
             return [
-                str(BIN / "celery"), "-A", "ik_testproject.asyncapp.celery_app", "worker",
-                "--pool=solo", "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat",
-                "--without-gossip", "--without-mingle", "-l", "INFO",
+                str(BIN / "celery"),
+                "-A",
+                "ik_testproject.asyncapp.celery_app",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
             ]
         if self.broker.kind == "rq":
             return [
-                str(BIN / "rq"), "worker", "-c", "ik_testproject.asyncapp.rq_config",
-                "--serializer", "rq.serializers.JSONSerializer", "-u", redis_url(),
-                "-n", f"{queue}-{self.starts}", queue,
+                str(BIN / "rq"),
+                "worker",
+                "-c",
+                "ik_testproject.asyncapp.rq_config",
+                "--serializer",
+                "rq.serializers.JSONSerializer",
+                "-u",
+                redis_url(),
+                "-n",
+                f"{queue}-{self.starts}",
+                queue,
+            ]
+        if self.broker.kind == "tasks":
+            return [
+                sys.executable,
+                "-m",
+                "django",
+                "db_worker",
+                "--queue-name",
+                queue,
+                "--interval",
+                "0.1",
+                "--no-startup-delay",
+                "--worker-id",
+                f"{queue}-{self.starts}",
             ]
         return [
-            str(BIN / "dramatiq"), "ik_testproject.asyncapp.dramatiq_broker",
-            "ik_backends_async.dramatiq_actors", "--processes", "1", "--threads", "1",
-            "--queues", queue,
+            str(BIN / "dramatiq"),
+            "ik_testproject.asyncapp.dramatiq_broker",
+            "ik_backends_async.dramatiq_actors",
+            "--processes",
+            "1",
+            "--threads",
+            "1",
+            "--queues",
+            queue,
         ]
 
     def env(self) -> dict[str, str]:
@@ -187,7 +259,11 @@ class Worker:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            self.argv(), env=self.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            self.argv(),
+            env=self.env(),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()

@@ -1,5 +1,6 @@
-"""ik-backends-async in a worker that has no Django: every module imports, and a payload of a
-plain file, for a generator registered through the host, is made there.
+"""ik-backends-async in a worker that has no Django: every module imports (but the Tasks
+backend's task, which is Django's own framework), and a payload of a plain file, for a generator
+registered through the host, is made there.
 
 Each test runs a fresh interpreter in which ``django`` and ``imagekit`` cannot be imported (a
 ``sys.meta_path`` finder refuses them), as in a worker that has neither installed; the host's
@@ -56,8 +57,15 @@ import ik_backends_async
 names = [info.name for info in pkgutil.walk_packages(
     ik_backends_async.__path__, "ik_backends_async.")]
 for name in names:
-    importlib.import_module(name)
+    if name != "ik_backends_async.tasks_framework":  # Django's Tasks framework needs Django
+        importlib.import_module(name)
 print(json.dumps(sorted(names)))
+"""
+
+TASKS_WITHOUT_DJANGO = """
+from ik_backends_async import Tasks
+
+print(json.dumps({"installed": Tasks.library_installed(), "missing": Tasks.missing_library()}))
 """
 
 GENERATE_A_PLAIN_FILE = """
@@ -111,6 +119,13 @@ def test_every_module_imports_without_django(tmp_path: Path) -> None:
         "ik_backends_async.rq_jobs",
         "ik_backends_async.worker",
     } <= set(imported)
+
+
+def test_the_tasks_backend_says_it_needs_django(tmp_path: Path) -> None:
+    answered = run_without_django(TASKS_WITHOUT_DJANGO, cwd=tmp_path)
+    assert answered["installed"] is False
+    assert "needs Django 6's django.tasks" in answered["missing"]
+    assert "pip install 'ik-backends-async[tasks]'" in answered["missing"]
 
 
 def test_a_worker_without_django_makes_a_plain_file_for_a_host_registered_generator(

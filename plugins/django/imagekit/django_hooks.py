@@ -28,6 +28,7 @@ _INSTALL_HINTS: dict[tuple[str, str], str] = {
     ("backend", "celery"): _EXTRA.format("celery"),
     ("backend", "rq"): _EXTRA.format("rq"),
     ("backend", "dramatiq"): _EXTRA.format("dramatiq"),
+    ("backend", "tasks"): _EXTRA.format("tasks"),
     ("backend", "async"): "pip install ik-backends-async",
     ("storage", "s3"): _EXTRA.format("s3"),
     ("storage", "s3storage"): _EXTRA.format("s3"),

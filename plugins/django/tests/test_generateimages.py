@@ -308,7 +308,7 @@ def test_async_needs_a_backend_that_enqueues(sources):
 
     assert error is not None
     assert "--async needs a backend that enqueues" in str(error)
-    assert "'celery', 'rq' or 'dramatiq'" in str(error)
+    assert "'celery', 'rq', 'dramatiq' or 'tasks'" in str(error)
     assert existing(sources) == set()
 
 

@@ -185,6 +185,7 @@ def test_backends_module(without_async_plugin):
         "Celery": r"pip install 'ik-django\[celery\]'",
         "RQ": r"pip install 'ik-django\[rq\]'",
         "Dramatiq": r"pip install 'ik-django\[dramatiq\]'",
+        "Tasks": r"pip install 'ik-django\[tasks\]'",
         "Async": "pip install ik-backends-async",
     }
     for name, hint in hints.items():

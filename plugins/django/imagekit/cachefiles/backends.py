@@ -1,9 +1,9 @@
 """``imagekit.cachefiles.backends``: the cache-file backends under their django-imagekit names.
 
 ``Simple`` and ``CachedFileBackend`` come from the defaults plugin. The deferring backends
-(``Celery``, ``RQ``, ``Dramatiq``, ``Async``) belong to an async plugin: they are looked up in
-the host's backend registry on first use, and without such a plugin the error says what to
-``pip install``.
+(``Celery``, ``RQ``, ``Dramatiq``, ``Tasks``, ``Async``) belong to an async plugin: they are
+looked up in the host's backend registry on first use, and without such a plugin the error says
+what to ``pip install``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from ik_host.state_records import CacheFileState
 from imagekit.registry import module_exports
 
 # django-imagekit's names for the backends only a plugin provides, by registered name.
-PLUGIN_BACKENDS = {"Celery": "celery", "RQ": "rq", "Dramatiq": "dramatiq", "Async": "async"}
+PLUGIN_BACKENDS = {
+    "Celery": "celery",
+    "RQ": "rq",
+    "Dramatiq": "dramatiq",
+    "Tasks": "tasks",
+    "Async": "async",
+}
 
 
 def get_default_cachefile_backend() -> Any:

@@ -1,9 +1,12 @@
 """Settings of the test project: SQLite, or PostgreSQL when IK_TEST_DATABASE=postgres."""
 
 import atexit
+import importlib.util
 import os
 import shutil
 import tempfile
+
+import django
 
 
 def _session_directory(variable, prefix):
@@ -63,6 +66,16 @@ if "ik_testproject.asyncapp" in INSTALLED_APPS:
         "TEST": {"NAME": _async_db},
     }
     DATABASE_ROUTERS = ["ik_testproject.asyncapp.routers.AsyncAppRouter"]
+
+    # Django's Tasks framework (the backport before Django 6), with django-tasks-db's database
+    # backend: its task rows live in the async database too, where the tests' db_worker
+    # processes find them.
+    if importlib.util.find_spec("django_tasks_db"):
+        if django.VERSION < (6,):
+            INSTALLED_APPS.append("django_tasks")
+        INSTALLED_APPS.append("django_tasks_db")
+        # Any queue: each test session has queues of its own.
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -6,7 +6,7 @@ given (all ids with source groups when none are):
 
 - here, in ``--jobs`` processes (default: one per core);
 - or, with ``--async``, by putting a task for each file on the queue of the configured
-  deferring backend (``celery``, ``rq``, ``dramatiq``) for workers to make.
+  deferring backend (``celery``, ``rq``, ``dramatiq``, ``tasks``) for workers to make.
 
 Files that exist are left alone unless ``--force``, so a run that was interrupted is finished by
 running it again. ``--dry-run`` lists what would be made. A progress bar (count, rate, ETA) is
@@ -181,7 +181,7 @@ class Command(BaseCommand):
                         raise CommandError(
                             f"--async needs a backend that enqueues, but {item.generator_id} "
                             f"uses {backend!r} and IMAGEKIT_DEFAULT_CACHEFILE_BACKEND is "
-                            f"{default!r}; set it to 'celery', 'rq' or 'dramatiq' "
+                            f"{default!r}; set it to 'celery', 'rq', 'dramatiq' or 'tasks' "
                             "(pip install ik-backends-async)"
                         )
                     if not force and cachefile_exists(file):

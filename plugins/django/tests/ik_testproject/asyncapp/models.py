@@ -15,6 +15,7 @@ SPECS = {
     "celery": ("celery_thumb", (40, 30), "JPEG"),
     "rq": ("rq_thumb", (36, 24), "PNG"),
     "dramatiq": ("dramatiq_thumb", (32, 20), "JPEG"),
+    "tasks": ("thumbnail", (28, 18), "PNG"),
 }
 
 
@@ -29,6 +30,14 @@ class AsyncPhoto(models.Model):
     celery_thumb = _field("celery")
     rq_thumb = _field("rq")
     dramatiq_thumb = _field("dramatiq")
+
+
+class TasksPhoto(models.Model):
+    """A photo whose thumbnail Django's Tasks framework makes (a model of its own: the other
+    queues' tests do not need the framework installed)."""
+
+    image = models.ImageField(upload_to="tasksphotos")
+    thumbnail = _field("tasks")
 
 
 class SizedThumbnail(ImageSpec):

@@ -1,12 +1,13 @@
-"""Sends the async app's models to the ``async`` database, and nothing else there."""
+"""Sends the async app's models, and django-tasks-db's task rows, to the ``async`` database,
+and nothing else there."""
 
-ASYNC_APP = "asyncapp"
+ASYNC_APPS = {"asyncapp", "django_tasks_database"}  # django-tasks-db's app label
 ASYNC_DB = "async"
 
 
 class AsyncAppRouter:
     def db_for_read(self, model, **hints):
-        return ASYNC_DB if model._meta.app_label == ASYNC_APP else None
+        return ASYNC_DB if model._meta.app_label in ASYNC_APPS else None
 
     db_for_write = db_for_read
 
@@ -15,5 +16,5 @@ class AsyncAppRouter:
 
     def allow_migrate(self, db, app_label, **hints):
         if db == ASYNC_DB:
-            return app_label == ASYNC_APP
-        return False if app_label == ASYNC_APP else None
+            return app_label in ASYNC_APPS
+        return False if app_label in ASYNC_APPS else None
