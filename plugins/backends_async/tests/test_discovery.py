@@ -90,10 +90,17 @@ from django.core.files.storage import default_storage
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
 
+from ik_host.cachefile import CacheFile
+
+
+def refuse(self, replace=False):
+    raise AssertionError(f"the requesting process made {self.name} instead of scheduling it")
+
+
+CacheFile.make = refuse  # the worker makes it, however quickly it answers
 source = default_storage.open("src.png")
 file = ImageCacheFile(generator_registry.get("photos:thumb", source=source))
-# Scheduled, not made: the worker makes it.
-assert not file, (file.state(), file.cachefile_backend, file.cachefile_strategy)
+bool(file)  # asks for it: scheduled
 print(file.name)
 """
 

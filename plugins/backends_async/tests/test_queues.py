@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import connections
 from PIL import Image
 
+from ik_host.cachefile import CacheFile
 from ik_host.payloads import describe
 from ik_host.state_records import CacheFileState
 from ik_testproject.asyncapp.models import SPECS, AsyncPhoto, SizedAsyncPhoto
@@ -69,17 +70,23 @@ def decoded(file: ImageCacheFile) -> Image.Image:
     return img
 
 
+def refuse_to_make(file, replace=False):
+    raise AssertionError(f"the requesting process made {file.name} instead of scheduling it")
+
+
 # -- a worker makes the file ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", ALL_BROKERS)
-def test_the_file_is_falsy_until_a_worker_makes_it(kind, ready):
+def test_the_file_is_made_by_a_worker_not_by_the_request(kind, ready, monkeypatch):
     worker = ready(kind)
     field, size, format = spec_of(kind)
     photo = new_photo(f"{kind}.jpg")
 
     file = getattr(photo, field)
-    assert not file  # scheduled, not made: this process never generates
+    with monkeypatch.context() as patch:
+        patch.setattr(CacheFile, "make", refuse_to_make)  # this process never generates
+        bool(file)  # scheduled: falsy until a worker made it, which may already be done
     assert file.state().state in (CacheFileState.SCHEDULED, CacheFileState.EXISTS)
 
     made = wait_for(lambda: requested(photo, field) or None, what=f"the {kind} worker")
@@ -90,14 +97,15 @@ def test_the_file_is_falsy_until_a_worker_makes_it(kind, ready):
     wait_for(lambda: f"generated {made.name}" in worker.log(), what=f"the {kind} worker's log")
 
 
-def test_a_spec_that_reads_its_model_sees_the_row_in_the_worker(ready):
+def test_a_spec_that_reads_its_model_sees_the_row_in_the_worker(ready, monkeypatch):
     ready("dramatiq")
     photos = []
+    monkeypatch.setattr(CacheFile, "make", refuse_to_make)  # only the worker makes them
     for name, size in (("wide.jpg", (48, 16)), ("tall.jpg", (12, 30))):
         photo = SizedAsyncPhoto(thumbnail_width=size[0], thumbnail_height=size[1])
         photo.image.save(name, image_content(name, (300, 200)))
         photos.append((photo, size))
-        assert not photo.thumbnail
+        bool(photo.thumbnail)  # scheduled
 
     for photo, size in photos:
         made = wait_for(lambda photo=photo: requested(photo, "thumbnail") or None)
