@@ -30,6 +30,10 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 from tests import services
 
+# Every test may touch the record table; marked alike, pytest-django keeps them in file order,
+# so the module's model is defined (and its spec ids registered) once.
+pytestmark = pytest.mark.django_db
+
 REGION = "us-east-1"
 PAGE = (
     "{% for photo in photos %}"
@@ -236,7 +240,6 @@ def restart(states):
     forget_warm_cachefiles()
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("template", ["spec", "tag"])
 def test_after_a_restart_with_a_flushed_cache_no_request_reaches_s3(
     template, request, redis_states, photo_model, source_names, server
@@ -258,7 +261,6 @@ def test_after_a_restart_with_a_flushed_cache_no_request_reaches_s3(
     assert redis_states.dbsize() >= 50  # and the cache has them back
 
 
-@pytest.mark.django_db
 def test_without_records_a_restart_asks_s3_for_each_file(
     redis_states, photo_model, source_names, server
 ):
