@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from ik_testproject.asyncapp.sharedsettings import RETRY_AFTER
 from ik_testproject.asyncapp.storages import ARM, STARTED
 from ik_testproject.images import image_bytes, image_content
 from imagekit.cachefiles import ImageCacheFile
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "async"])
 
@@ -50,16 +50,6 @@ def new_photo(name: str, content: Any = None, size: tuple[int, int] = (300, 200)
 def requested(photo: AsyncPhoto, field: str) -> ImageCacheFile:
     """The cache file as a new request sees it: the row read again, nothing remembered."""
     return getattr(type(photo).objects.get(pk=photo.pk), field)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
 
 
 def decoded(file: ImageCacheFile) -> Image.Image:

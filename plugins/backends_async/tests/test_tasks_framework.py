@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from ik_host.state_records import CacheFileState
 from ik_testproject.asyncapp.models import SPECS, TasksPhoto
 from ik_testproject.images import image_bytes, image_content
 from imagekit.cachefiles import ImageCacheFile, backends
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "async"])
 
@@ -70,16 +70,6 @@ def raw_arguments(queue: str) -> list[dict[str, Any]]:
     with connections["async"].cursor() as cursor:
         cursor.execute(f"SELECT args_kwargs FROM {table} WHERE queue_name = %s", [queue])
         return [json.loads(raw) for (raw,) in cursor.fetchall()]
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
 
 
 def stored_size(file: ImageCacheFile) -> tuple[str, tuple[int, int]]:
