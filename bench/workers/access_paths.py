@@ -131,16 +131,10 @@ def first(kind: str) -> dict:
 
     files_before = cache_files()
     warm_up = access(photos[0])
-    queries = 0
-
-    def count_query(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
     CALLS.clear()
     timings = []
-    with connection.execute_wrapper(count_query):
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
         for photo in photos[1:]:
             start = time.perf_counter()
             output = access(photo)
@@ -159,9 +153,20 @@ def first(kind: str) -> dict:
         "mean_us": statistics.fmean(timings),
         "total_s": sum(timings) / 1e6,
         "storage_per_access": totals()["storage"] / accesses,
-        "sql_per_access": queries / accesses,
+        "sql_per_access": queries.count / accesses,
         "calls": dict(sorted(CALLS.items())),
     }
+
+
+class QueryCounter:
+    """An execute wrapper counting the SQL statements run through it."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def per_call_us(statement, loops: int, repeat: int = 5) -> float:
@@ -180,18 +185,12 @@ def warm(loops: int) -> dict:
         ("url", lambda: photo.thumbnail.url, loops),
         ("tag", lambda: template.render(context), max(loops // 4, 1)),
     ):
-        queries = 0
-
-        def count_query(execute, sql, params, many, context):
-            nonlocal queries
-            queries += 1
-            return execute(sql, params, many, context)
-
         CALLS.clear()
-        with connection.execute_wrapper(count_query):
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
             statement()
         result[f"{key}_storage_per_access"] = totals()["storage"]
-        result[f"{key}_sql_per_access"] = queries
+        result[f"{key}_sql_per_access"] = queries.count
         result[f"{key}_calls"] = dict(sorted(CALLS.items()))
         result[f"{key}_us"] = per_call_us(statement, count)
     made = cache_files() - files_before
