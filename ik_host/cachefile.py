@@ -8,17 +8,22 @@ import copy
 import logging
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ik_host.components import get_backend, get_engine, get_namer, get_storage, get_strategy
 from ik_host.config import get_config
 from ik_host.errors import CacheFileError, IKError, MissingSource
 from ik_host.memo import ClearingMemo
+from ik_host.placeholders import placeholder_of
 from ik_host.plugins import get_plugin_manager
+from ik_host.protocols import PlaceholderImage
 from ik_host.registry import get_registry
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.strategy_events import notify
+
+if TYPE_CHECKING:
+    from ik_host.placeholder_values import Placeholder
 
 logger = logging.getLogger("ik_host.cachefile")
 
@@ -177,6 +182,7 @@ class CacheFile:
             getattr(content, "width", None),
             getattr(content, "height", None),
             getattr(content, "size", None),
+            placeholder=content.placeholder if isinstance(content, PlaceholderImage) else None,
         )
         self._tell("generated", seconds=time.perf_counter() - started, size=record.size)
         return record
@@ -266,6 +272,11 @@ class CacheFile:
         if hasattr(backend, "set_record"):
             backend.set_record(self, record._replace(width=width, height=height))
         return width, height
+
+    @property
+    def placeholder(self) -> Placeholder | None:
+        """The configured kind's placeholder (docs/placeholders.md); None while not made."""
+        return placeholder_of(self)
 
     @property
     def width(self) -> int:

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ik_host.placeholder_values import NO_PLACEHOLDER, PLACEHOLDER_KINDS
 from ik_host.plugins import IKPluginManager, get_plugin_manager
 
 
@@ -56,6 +57,8 @@ class Config:
     source_while_pending: bool = False
     # Threads one image's resample may use (the Pillow engine); None: the cores, at most 4.
     image_threads: int | None = None
+    # The placeholder computed with each cache file: "thumbhash", "blurhash", "color" or "none".
+    placeholder: str = "thumbhash"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -63,6 +66,11 @@ class Config:
         if threads is not None and (type(threads) is not int or threads < 1):
             raise ValueError(
                 f"image_threads = {threads!r}: a number of threads (1 or more) or None"
+            )
+        if self.placeholder not in (*PLACEHOLDER_KINDS, NO_PLACEHOLDER):
+            raise ValueError(
+                f"placeholder = {self.placeholder!r}: one of "
+                f"{', '.join(PLACEHOLDER_KINDS)} or {NO_PLACEHOLDER!r}"
             )
 
     def replace(self, **changes: Any) -> Config:

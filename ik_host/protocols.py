@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import IO, Any, Protocol, runtime_checkable
 
+from ik_host.placeholder_values import Placeholder
 from ik_host.records import Job
 from ik_host.state_records import CacheFileState, StateRecord
 
@@ -252,6 +253,13 @@ class EncodedImage(Protocol):
 
 
 @runtime_checkable
+class PlaceholderImage(Protocol):
+    """Optional: an encoded image that brings the placeholder its engine computed."""
+
+    placeholder: Placeholder | None
+
+
+@runtime_checkable
 class Engine(Protocol):
     """Decodes a source, runs processors, encodes."""
 
@@ -260,6 +268,14 @@ class Engine(Protocol):
 
     def image_size(self, file: IO[bytes], *, name: str | None = None) -> tuple[int, int]:
         """Called by ``CacheFile.dimensions``: ``(width, height)`` from the file's header."""
+
+
+@runtime_checkable
+class PlaceholderEngine(Protocol):
+    """Optional: an engine that computes placeholders of stored files (the Pillow engine)."""
+
+    def placeholder(self, file: IO[bytes], kind: str, *, name: str | None = None) -> Placeholder:
+        """Called by ``placeholder_of`` for a file recorded without one of ``kind``."""
 
 
 @runtime_checkable
@@ -381,8 +397,8 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
     "storage": (Storage, ()),
     "state_cache": (StateCache, (BulkStateCache, BulkWriteStateCache)),
     "record_store": (RecordStore, ()),
-    "engine": (Engine, ()),
-    "image": (EncodedImage, ()),
+    "engine": (Engine, (PlaceholderEngine,)),
+    "image": (EncodedImage, (PlaceholderImage,)),
     "processor": (Processor, (SizeHintProcessor, RescalingProcessor, HashStateProcessor)),
     "namer": (Namer, ()),
     "generator": (

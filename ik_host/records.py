@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ik_host.config import DEFAULT_LIMITS, Limits
+from ik_host.placeholder_values import NO_PLACEHOLDER, Placeholder
 
 
 def normalize_name(name: str) -> str:
@@ -93,7 +94,8 @@ KINDS: dict[str, type[Component]] = {
 @dataclass(frozen=True)
 class Job:
     """What an engine is asked to make: ``source`` through ``processors``, encoded in ``format``
-    (None: the source's own) with save ``options``. ``name`` is the source's name for messages."""
+    (None: the source's own) with save ``options``. ``name`` is the source's name for messages;
+    ``placeholder`` the kind of placeholder to compute from the result (``"none"``: none)."""
 
     source: Any
     processors: tuple[Any, ...] | list[Any] = ()
@@ -102,16 +104,26 @@ class Job:
     autoconvert: bool = True
     limits: Limits = DEFAULT_LIMITS
     name: str | None = None
+    placeholder: str = NO_PLACEHOLDER
 
 
 class GeneratedImage(io.BytesIO):
     """An encoded image in memory, with what is known about it without decoding it again."""
 
-    def __init__(self, data: bytes, *, format: str, width: int, height: int) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        *,
+        format: str,
+        width: int,
+        height: int,
+        placeholder: Placeholder | None = None,
+    ) -> None:
         super().__init__(data)
         self.format = format
         self.width = width
         self.height = height
+        self.placeholder = placeholder
         self.name: str | None = None
 
     @property

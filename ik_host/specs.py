@@ -145,5 +145,6 @@ class ImageSpec:
             self.autoconvert,
             limits=self.limits or get_config().limits,
             name=self.source_name,
+            placeholder=get_config().placeholder,
         )
         return get_engine(self.engine).generate(job)

@@ -9,6 +9,8 @@ import re
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from ik_host.placeholder_values import Placeholder
+
 
 class CacheFileState(StrEnum):
     EXISTS = "exists"
@@ -27,8 +29,15 @@ class StateRecord(NamedTuple):
     height: int | None = None
     size: int | None = None
     error: str | None = None
+    placeholder: Placeholder | None = None
 
     def dump(self) -> str | tuple[Any, ...]:
+        if self.placeholder is not None:
+            return (
+                self.state.value,
+                *self[1:5],
+                self.placeholder.dump(),
+            )  # older readers take the first five
         if self.width is None and self.height is None and self.size is None and not self.error:
             return self.state.value
         return (self.state.value, self.width, self.height, self.size, self.error)
@@ -38,7 +47,10 @@ class StateRecord(NamedTuple):
         """A record from what the cache returned; None for a miss or something unreadable."""
         if isinstance(value, (tuple, list)) and value:
             state = _STATES.get(value[0])
-            return None if state is None else cls(state, *value[1:5])
+            if state is None:
+                return None
+            placeholder = Placeholder.load(value[5]) if len(value) > 5 else None
+            return cls(state, *value[1:5], placeholder=placeholder)
         if isinstance(value, str):  # a bare state, as a hand-written backend might store
             state = _STATES.get(value)
             return None if state is None else cls(state)

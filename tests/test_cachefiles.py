@@ -40,7 +40,9 @@ def test_first_access_asks_the_strategy_then_the_backend_and_keeps_the_record(
     assert ik_fakes.strategy.events == [("on_existence_required", name)]
     assert ik_fakes.backend.calls[0] == ("generate", name)
     (job,) = ik_fakes.engine.jobs
-    assert job == Job(SOURCE, job.processors, "JPEG", {"quality": 60}, True, DEFAULT_LIMITS, SOURCE)
+    assert job == Job(
+        SOURCE, job.processors, "JPEG", {"quality": 60}, True, DEFAULT_LIMITS, SOURCE, "thumbhash"
+    )
     assert list(job.processors) == Thumbnail.processors
     record = file.state()
     size = len(ik_fakes.storage.files[name])
