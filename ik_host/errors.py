@@ -71,3 +71,8 @@ class AlreadyRegistered(IKError):
 
 class NotRegistered(IKError, LookupError):
     """No generator (or source group) is registered under that id."""
+
+
+class PictureError(IKError, ValueError):
+    """A picture set cannot be made as asked (no width to start from, a width that is not a
+    number of pixels); the message says what is expected."""

@@ -1,0 +1,198 @@
+"""A picture set: the renditions a ``<picture>`` element offers for one source, each an
+ordinary cache file (a generator per width and format), without Django or an image library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ik_host.cachefile import CacheFile
+from ik_host.errors import PictureError
+from ik_host.formats import format_to_mimetype, normalize_format
+from ik_host.generators import generator_registry
+from ik_host.protocols import ImmediateBackend, VerifyingStrategy
+from ik_host.source_facts import SourceFacts, source_facts
+from ik_host.state_records import CacheFileState
+
+DEFAULT_FORMATS = ("AVIF", "WEBP")
+# The widths offered by default, as multiples of the base width: 1x, and the screens of 1.5
+# and 2 device pixels per CSS pixel.
+DEFAULT_SCALES = (1, 1.5, 2)
+# Each width is a file per format: a srcset names a handful, never dozens.
+MAX_WIDTHS = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One rendition: its URL, pixel size, MIME type, and the cache file it comes from."""
+
+    url: str
+    width: int
+    height: int
+    mime: str
+    file: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PictureSet:
+    """``sources``: per modern MIME type, the renditions made so far, widths ascending; ``img``:
+    the base-width rendition in the source's family (JPEG, or PNG for a transparent source)."""
+
+    sources: dict[str, list[Candidate]]
+    img: Candidate
+    img_srcset: list[Candidate]
+    sizes: str
+    placeholder: Any = None
+
+    @property
+    def width(self) -> int:
+        return self.img.width
+
+    @property
+    def height(self) -> int:
+        return self.img.height
+
+
+# (generator arguments) -> the cache file of the generator made with them.
+FileMaker = Callable[[dict[str, Any]], CacheFile]
+
+
+def picture_set(
+    source: Any,
+    width: int | None,
+    height: int | None = None,
+    *,
+    generator: str | Callable[..., Any],
+    widths: Iterable[int] | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    options: Mapping[str, Any] | None = None,
+    sizes: str | None = None,
+    source_size: tuple[int, int] | None = None,
+    make_file: FileMaker | None = None,
+) -> PictureSet:
+    """The picture set of ``source`` at ``width`` x ``height`` (either may be None).
+
+    ``generator`` is a registered generator id or a factory, called with ``source``, ``width``,
+    ``height``, ``format`` and ``options`` (``anchor``, ``crop``...) as ``imagekit:thumbnail``
+    is. ``widths`` defaults to ``width`` times 1, 1.5 and 2; none exceeds what the source can
+    give. A modern rendition not made yet (a deferring backend) is left out, its making asked
+    for; the ``img`` rendition is made now when the backend can make files in this process.
+    """
+    facts = source_facts(source, source_size)
+    width, height = _base_size(width, height, facts)
+    planned = plan_widths(width, height, facts, widths)
+    factory = generator_registry.get_class(generator) if isinstance(generator, str) else generator
+    make = make_file or (lambda kwargs: CacheFile(factory(**kwargs)))
+    family = "PNG" if facts.alpha else "JPEG"
+
+    def files_of(format: str) -> list[tuple[int, CacheFile]]:
+        return [
+            (each, make(_arguments(source, each, width, height, format, options)))
+            for each in planned
+        ]
+
+    sources = {}
+    for format in _modern(formats, family):
+        made = [_candidate(file, facts, format) for _, file in files_of(format)]
+        sources[format_to_mimetype(format)] = [each for each in made if each is not None]
+    family_files = files_of(family)
+    img = _img_candidate(dict(family_files)[width], facts, family)
+    srcset = [
+        _candidate(file, facts, family) if each != width else img for each, file in family_files
+    ]
+    return PictureSet(
+        sources, img, [each for each in srcset if each is not None], sizes or f"{width}px"
+    )
+
+
+def _base_size(width: int | None, height: int | None, facts: SourceFacts) -> tuple[int, int | None]:
+    # A height alone: the width that height gives the source's shape, fitted to that width.
+    for value in (width, height):
+        if value is not None and (type(value) is not int or value < 1):
+            raise PictureError(
+                f"a picture's width and height are pixels (1 or more), not {value!r}"
+            )
+    if width is None:
+        if height is None:
+            raise PictureError("a picture needs a width or a height to start from")
+        return max(1, round(facts.width * height / facts.height)), None
+    return width, height
+
+
+def plan_widths(
+    width: int, height: int | None, facts: SourceFacts, widths: Iterable[int] | None = None
+) -> list[int]:
+    """The widths to offer, ascending, with ``width`` among them: ``widths`` or the default
+    scales, none above what the source gives at the picture's shape."""
+    largest = facts.width
+    if height is not None:
+        largest = min(largest, facts.height * width // height)
+    asked = [round(width * scale) for scale in DEFAULT_SCALES] if widths is None else list(widths)
+    for each in asked:
+        if type(each) is not int or each < 1:
+            raise PictureError(f"picture widths are pixels (1 or more), not {each!r}")
+    planned = sorted({min(each, largest) for each in [width, *asked]})
+    if len(planned) > MAX_WIDTHS:
+        raise PictureError(
+            f"a picture offers at most {MAX_WIDTHS} widths, each a file per format; "
+            f"{len(planned)} asked"
+        )
+    return [max(1, each) for each in planned]
+
+
+def _modern(formats: Sequence[str], family: str) -> list[str]:
+    names = [normalize_format(each) for each in formats]
+    return [each for each in dict.fromkeys(names) if each != family]
+
+
+def _arguments(
+    source: Any,
+    width: int,
+    base_width: int,
+    base_height: int | None,
+    format: str,
+    options: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    height = None if base_height is None else max(1, round(base_height * width / base_width))
+    return {**(options or {}), "source": source, "width": width, "height": height, "format": format}
+
+
+def _candidate(file: CacheFile, facts: SourceFacts, format: str) -> Candidate | None:
+    """The rendition of ``file`` if it is made; its making asked for either way."""
+    url = file.url  # tells the strategy the file is needed: a deferring backend schedules it
+    if not _made(file):
+        return None
+    return _described(file, url, facts, format)
+
+
+def _img_candidate(file: CacheFile, facts: SourceFacts, format: str) -> Candidate:
+    url = file.url
+    if not _made(file):
+        backend = file.cachefile_backend
+        if isinstance(backend, ImmediateBackend):
+            backend.generate_now(file)
+            url = file.url
+    return _described(file, url, facts, format)
+
+
+def _described(file: CacheFile, url: str, facts: SourceFacts, format: str) -> Candidate:
+    # The size from the generator's geometry: nothing decoded, nothing read back.
+    size = None
+    output_size = getattr(file.generator, "output_size", None)
+    if output_size is not None:
+        size = output_size((facts.width, facts.height))
+    width, height = size if size is not None else file.dimensions
+    return Candidate(url, width, height, format_to_mimetype(format), file)
+
+
+def _made(file: CacheFile) -> bool:
+    if file.existence_record is not None:
+        return True
+    strategy = file.cachefile_strategy
+    if isinstance(strategy, VerifyingStrategy) and not strategy.should_verify_existence(file):
+        return True  # the strategy vouches for it, as it does for ``bool(file)``
+    return file.state().state is CacheFileState.EXISTS
+
+
+__all__ = ["Candidate", "PictureSet", "picture_set", "plan_widths"]
