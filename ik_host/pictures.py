@@ -11,6 +11,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.errors import PictureError
 from ik_host.formats import format_to_mimetype, normalize_format
 from ik_host.generators import generator_registry
+from ik_host.placeholders import placeholder_kind, placeholder_of
 from ik_host.protocols import ImmediateBackend, VerifyingStrategy
 from ik_host.source_facts import SourceFacts, source_facts
 from ik_host.state_records import CacheFileState
@@ -68,6 +69,7 @@ def picture_set(
     formats: Sequence[str] = DEFAULT_FORMATS,
     options: Mapping[str, Any] | None = None,
     sizes: str | None = None,
+    placeholder: str | None = None,
     source_size: tuple[int, int] | None = None,
     make_file: FileMaker | None = None,
 ) -> PictureSet:
@@ -78,7 +80,9 @@ def picture_set(
     is. ``widths`` defaults to ``width`` times 1, 1.5 and 2; none exceeds what the source can
     give. A modern rendition not made yet (a deferring backend) is left out, its making asked
     for; the ``img`` rendition is made now when the backend can make files in this process.
+    ``placeholder`` is the img rendition's (``ik_host.placeholders``; None: the configured kind).
     """
+    placeholder_kind(placeholder)  # a wrong kind fails before anything is made
     facts = source_facts(source, source_size)
     width, height = _base_size(width, height, facts)
     planned = plan_widths(width, height, facts, widths)
@@ -102,7 +106,11 @@ def picture_set(
         _candidate(file, facts, family) if each != width else img for each, file in family_files
     ]
     return PictureSet(
-        sources, img, [each for each in srcset if each is not None], sizes or f"{width}px"
+        sources,
+        img,
+        [each for each in srcset if each is not None],
+        sizes or f"{width}px",
+        placeholder_of(img.file, placeholder),
     )
 
 

@@ -12,10 +12,11 @@ from ik_host.config import set_config
 from ik_host.errors import PictureError, UnknownFormat
 from ik_host.generators import generator_registry
 from ik_host.pictures import picture_set
+from ik_host.placeholder_values import Placeholder
 from ik_host.source_facts import forget_source_facts, may_have_alpha, sniff_format
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
-from tests.host_fakes import FakeBackend
+from tests.host_fakes import FakeBackend, FakeEngine
 
 
 class Fit:
@@ -63,6 +64,16 @@ class Deferring(FakeBackend):
 
     def generate_now(self, file, force=False):
         return FakeBackend.generate(self, file, force)
+
+
+class ColourEngine(FakeEngine):
+    """Computes a colour placeholder for the jobs that ask for one, as an engine does."""
+
+    def generate(self, job):
+        made = super().generate(job)
+        if job.placeholder == "color":
+            made.placeholder = Placeholder("color", "#336699")
+        return made
 
 
 def png_head(colour_type: int, transparency: bool = False) -> bytes:
@@ -199,3 +210,15 @@ def test_a_height_alone_gives_the_width_of_the_source_shape(ik_fakes):
 def test_format_and_transparency_from_the_first_bytes(head, expected):
     format = sniff_format(head)
     assert (format, may_have_alpha(head, format)) == expected
+
+
+def test_the_placeholder_is_the_img_renditions(ik_fakes):
+    set_config(ik_fakes.config(engine=ColourEngine(), placeholder="color"))
+    pictures = picture_set(photo(), 100, None, generator=Rendition, formats=[])
+    assert pictures.placeholder == Placeholder("color", "#336699")
+    assert pictures.placeholder.css() == "#336699"
+
+    unasked = picture_set(photo(), 100, None, generator=Rendition, formats=[], placeholder="none")
+    assert unasked.placeholder is None
+    with pytest.raises(ValueError, match="placeholder 'glow'"):
+        picture_set(photo(), 100, None, generator=Rendition, formats=[], placeholder="glow")
