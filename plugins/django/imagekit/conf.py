@@ -55,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     # A file scheduled but not made yet gives its source's URL (with its own width and
     # height) instead of a URL that is not found until a worker makes it.
     "IMAGEKIT_SOURCE_WHILE_PENDING": False,
+    # The modern formats {% picture %} offers as <source>s, in the order browsers should try.
+    "IMAGEKIT_PICTURE_FORMATS": ["AVIF", "WEBP"],
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:

@@ -1,4 +1,5 @@
-"""``{% load imagekit %}``: the ``generateimage`` and ``thumbnail`` tags.
+"""``{% load imagekit %}``: the ``generateimage`` and ``thumbnail`` tags, and ``picture``
+(``_picture``: a ``<picture>`` of AVIF and WebP widths, docs/picture.md).
 
 ::
 
@@ -26,6 +27,7 @@ from django.template.base import FilterExpression, Node, Parser, Token
 from ik_host.errors import IKError
 from imagekit.templatetags._generators import cache_file, thumbnail_file
 from imagekit.templatetags._html import output
+from imagekit.templatetags._picture import picture
 from imagekit.templatetags._sizes import (
     SizeError,
     check_options,
@@ -38,6 +40,7 @@ from imagekit.templatetags._sizes import (
 from imagekit.templatetags._syntax import TagArguments, literal, parse_tag
 
 register = template.Library()
+register.tag("picture", picture)
 
 DEFAULT_THUMBNAIL_GENERATOR = "imagekit:thumbnail"
 # Keywords the thumbnail tag fills in itself, from its positional arguments.
