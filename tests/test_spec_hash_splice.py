@@ -19,6 +19,7 @@ NAMES = [
     "dos\x1aeof\r.jpg",
     "😀/" + "x" * 300 + ".jpg",
     "\ue000ik-source-name\ue000",
+    "lone\ud800surrogate.jpg",
 ]
 
 RESTS = [

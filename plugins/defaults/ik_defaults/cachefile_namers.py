@@ -84,7 +84,10 @@ def _parts(namer: str, source_name: str | None, digest: str, ext: str) -> list[s
 def _storable(name: str) -> bool:
     """Whether a storage can hold ``name`` as it is, on any system: no control characters or
     backslashes (a path separator on Windows), no segment or whole too long."""
-    if "\\" in name or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+    if "\\" in name:
+        return False
+    # A printable name has no control character or lone surrogate; only others are read closely.
+    if not name.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
         return False
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         return False
