@@ -39,7 +39,7 @@ _ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "AVIF", "JPEG2000"}
 
 
 def _binary(stream: Any) -> Any:
-    """The byte stream under a text-mode file (``open(path)``), itself or inside a Django File.
+    """The byte stream under a text-mode file (``open(path)``) or a Django File, else itself.
 
     Documented examples open sources in text mode; the bytes are still there, in ``buffer``.
     """
@@ -47,6 +47,9 @@ def _binary(stream: Any) -> Any:
     inner = getattr(stream, "__dict__", {}).get("file", stream)
     if isinstance(inner, io.TextIOBase) and hasattr(inner, "buffer"):
         return inner.buffer
+    # Pillow reads headers in many small calls; each through a Django File is a proxy call.
+    if isinstance(inner, (io.BufferedIOBase, io.RawIOBase)):
+        return inner
     return stream
 
 
@@ -130,6 +133,30 @@ def _sniff(head: bytes) -> str | None:
     return "text" if all(ch.isprintable() or ch.isspace() for ch in decoded) else None
 
 
+# Pillow's format names for the signatures above: a file that starts with one is given to that
+# plugin alone (after ``Image.init`` Pillow would try dozens before JPEG).
+_PILLOW_FORMATS = {
+    "JPEG": ["JPEG"],
+    "PNG": ["PNG"],
+    "GIF": ["GIF"],
+    "TIFF": ["TIFF"],
+    "WebP": ["WEBP"],
+}
+
+
+def _pillow_formats(stream: IO[bytes]) -> list[str] | None:
+    """The Pillow plugin for ``stream``'s signature, or None (every plugin) when unknown."""
+    try:
+        head = stream.read(12)
+        stream.seek(0)
+    except (OSError, ValueError):
+        return None
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            return _PILLOW_FORMATS[kind]
+    return _PILLOW_FORMATS["WebP"] if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+
+
 def _sniff_stream(stream: IO[bytes]) -> str | None:
     try:
         stream.seek(0)
@@ -141,9 +168,7 @@ def _sniff_stream(stream: IO[bytes]) -> str | None:
 def _unidentified_cause(stream: IO[bytes]) -> str:
     kind = _sniff_stream(stream)
     if kind == "SVG":
-        return (
-            "it is an SVG drawing; vector images are not supported (use JPEG, PNG, GIF or WebP)"
-        )
+        return "it is an SVG drawing; vector images are not supported (use JPEG, PNG, GIF or WebP)"
     if kind == "HTML":
         return "it is an HTML document, not an image"
     if kind == "text":
@@ -220,7 +245,7 @@ def image_size(source: Any, *, name: str | None = None) -> tuple[int, int]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-            with Image.open(stream) as img:
+            with Image.open(stream, formats=_pillow_formats(stream)) as img:
                 return img.size
     except Image.DecompressionBombError as exc:
         raise SourceTooLarge(name, _bomb_cause(exc, DEFAULT_LIMITS)) from exc
@@ -247,7 +272,7 @@ def _open_checked(
             # nor its complaints about metadata it skips (corrupt EXIF).
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-            img = Image.open(stream)
+            img = Image.open(stream, formats=_pillow_formats(stream))
         kind = img.format
         _check_header(img, name, limits)
         wanted = draft(img) if draft is not None and img.format == "JPEG" else None
