@@ -50,16 +50,17 @@ class Thumbnail(ImageSpec):
         ]
         self.format = format
         self._arguments = (width, height, anchor, crop, upscale, format)
-        super().__init__(**kwargs)
-
-    def hash_key(self) -> Hashable | None:
         # The processors are made from these arguments alone, so equal arguments give equal
         # hashes: a page of thumbnail tags hashes each size once, not once per render.
         # Typed: crop=0 and crop=False hash apart (django-imagekit pickles them apart).
         try:
-            return (type(self), exact_key(self._arguments))
+            self._key: Hashable | None = (type(self), exact_key(self._arguments))
         except TypeError:  # e.g. an anchor given as a list
-            return None
+            self._key = None
+        super().__init__(**kwargs)
+
+    def hash_key(self) -> Hashable | None:
+        return self._key
 
 
 register.generator("imagekit:thumbnail", Thumbnail)

@@ -7,10 +7,11 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import DEFAULT_STORAGE_ALIAS
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from ik_host.registry import resolve
 from ik_processors_pilkit.pilkit_utils import (  # pilkit.utils' public names, re-exported
@@ -109,11 +110,12 @@ def get_storage(value: Any = None) -> Any:
 
     It may be a ``STORAGES`` alias or a dotted storage class path (resolved by the host, which
     asks this app's ``ik_resolve_alias`` about aliases); unset, it is Django's
-    ``default_storage``.
+    default storage (the object ``default_storage`` stands for: the host resolves it again after
+    a change of ``STORAGES``, and every call through the stand-in is a proxy call).
     """
     value = settings.IMAGEKIT_DEFAULT_FILE_STORAGE if value is None else value
     if value is None:
-        return default_storage
+        return storages[DEFAULT_STORAGE_ALIAS]
     value = resolve("storage", value)
     return value() if isinstance(value, type) else value
 

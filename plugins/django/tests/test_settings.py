@@ -7,7 +7,8 @@ import sys
 import pytest
 from django.core.cache.backends.dummy import DummyCache
 from django.core.checks import WARNING, run_checks
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.test import override_settings
 
 import ik_defaults.cached_backends
@@ -94,7 +95,7 @@ def test_the_host_configuration_is_built_from_the_settings():
     config = get_config()
     assert get_backend() is get_backend()  # built once per configuration
     assert isinstance(get_backend(), ik_defaults.cached_backends.Simple)
-    assert config.storage is default_storage
+    assert config.storage is storages["default"]  # the object default_storage stands for
     assert config.state_cache.get("nothing") is None
     with override_settings(
         IMAGEKIT_CACHEFILE_DIR="thumbs",
@@ -103,7 +104,9 @@ def test_the_host_configuration_is_built_from_the_settings():
     ):
         changed = get_config()
         assert (changed.cachefile_dir, changed.cache_prefix, changed.cache_timeout) == (
-            "thumbs", "ik-test:", 600
+            "thumbs",
+            "ik-test:",
+            600,
         )
         assert saved_profile("dir.jpg").avatar_thumbnail.name.startswith("thumbs/avatars/")
     assert get_config().cachefile_dir == "CACHE/images"
@@ -127,7 +130,7 @@ def test_a_cache_alias_is_used_for_states():
 
 
 def test_storage_by_alias_and_by_dotted_path(tmp_path, settings):
-    storages = {
+    with_thumbs = {
         **settings.STORAGES,
         "thumbs": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -135,7 +138,7 @@ def test_storage_by_alias_and_by_dotted_path(tmp_path, settings):
         },
     }
     profile = saved_profile("stored.jpg")
-    with override_settings(STORAGES=storages, IMAGEKIT_DEFAULT_FILE_STORAGE="thumbs"):
+    with override_settings(STORAGES=with_thumbs, IMAGEKIT_DEFAULT_FILE_STORAGE="thumbs"):
         file = ImageCacheFile(Profile.avatar_thumbnail.get_spec(source=profile.avatar))
         assert file.url.startswith("/alias/CACHE/images/")
         assert os.path.exists(tmp_path / "alias" / file.name)
@@ -143,7 +146,27 @@ def test_storage_by_alias_and_by_dotted_path(tmp_path, settings):
         IMAGEKIT_DEFAULT_FILE_STORAGE="django.core.files.storage.FileSystemStorage"
     ):
         assert type(get_storage()) is FileSystemStorage
-    assert get_storage() is default_storage
+    assert get_storage() is storages["default"]
+
+
+def test_a_changed_default_storage_is_followed(tmp_path, settings):
+    moved = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "moved"), "base_url": "/moved/"},
+        },
+    }
+    profile = saved_profile("followed.jpg")
+    with open(profile.avatar.path, "rb") as handle:
+        data = handle.read()
+    with override_settings(STORAGES=moved):
+        storages["default"].save(profile.avatar.name, ContentFile(data))
+        file = ImageCacheFile(Profile.avatar_thumbnail.get_spec(source=profile.avatar))
+        assert file.url.startswith("/moved/CACHE/images/")
+        assert os.path.exists(tmp_path / "moved" / file.name)
+    assert get_storage() is storages["default"]
+    assert not get_storage().location.startswith(str(tmp_path))
 
 
 def test_backend_named_by_a_plugins_short_name(register_plugin):
@@ -319,8 +342,9 @@ def test_image_threads_is_a_setting():
     with override_settings(IMAGEKIT_IMAGE_THREADS=1):
         assert get_config().image_threads == 1
     for wrong in (0, "2", 1.5):
-        with override_settings(IMAGEKIT_IMAGE_THREADS=wrong), pytest.raises(
-            ValueError, match=rf"image_threads = {wrong!r}: a number of threads"
+        with (
+            override_settings(IMAGEKIT_IMAGE_THREADS=wrong),
+            pytest.raises(ValueError, match=rf"image_threads = {wrong!r}: a number of threads"),
         ):
             get_config()
 
