@@ -4,8 +4,10 @@ resuming) and ``manage.py ik_plugins``."""
 import fcntl
 import io
 import json
+import logging
 import os
 import pty
+import re
 import shutil
 import signal
 import struct
@@ -39,8 +41,13 @@ from imagekit.specs.sourcegroups import source_group_for
 
 pytestmark = pytest.mark.django_db(databases=["default", "async"])
 
-SPECS = [("photo1", "small"), ("photo1", "large"), ("photo2", "small"), ("photo2", "large"),
-         ("other", "thumb")]
+SPECS = [
+    ("photo1", "small"),
+    ("photo1", "large"),
+    ("photo2", "small"),
+    ("photo2", "large"),
+    ("other", "thumb"),
+]
 
 
 def run(*args, **options):
@@ -75,6 +82,17 @@ def existing(sources):
     }
 
 
+def test_the_summary_is_logged_with_its_time(sources, caplog):
+    with caplog.at_level(logging.INFO, logger="imagekit.management.generateimages"):
+        run()
+
+    (message,) = [r.getMessage() for r in caplog.records if r.name.endswith("generateimages")]
+    assert re.fullmatch(
+        r"generateimages: 5 generated, 0 failed in \d+\.\d\d s \(5 files, [\d.]+ files/s\)",
+        message,
+    ), message
+
+
 def test_no_arguments_generates_every_source_group(sources):
     assert existing(sources) == set()
 
@@ -100,8 +118,10 @@ def test_no_arguments_generates_every_source_group(sources):
         (["tagapp:*:s*"], {("photo1", "small"), ("photo2", "small")}),
         (["tagapp:**"], set(SPECS)),
         (["**:thumb"], {("other", "thumb")}),
-        (["tagapp:genother:thumb", "tagapp:genphoto:large"],
-         {("other", "thumb"), ("photo1", "large"), ("photo2", "large")}),
+        (
+            ["tagapp:genother:thumb", "tagapp:genphoto:large"],
+            {("other", "thumb"), ("photo1", "large"), ("photo2", "large")},
+        ),
     ],
 )
 def test_ids_and_globs_select_generators(sources, args, expected):
@@ -147,8 +167,9 @@ def test_failures_are_reported_and_nothing_is_written_for_them(sources):
     failures = err.splitlines()
     assert len(failures) == 2
     name = broken.original.name
-    for spec_id, line in zip(["tagapp:genphoto:large", "tagapp:genphoto:small"], failures,
-                             strict=True):
+    for spec_id, line in zip(
+        ["tagapp:genphoto:large", "tagapp:genphoto:small"], failures, strict=True
+    ):
         assert line.startswith(f"FAILED {spec_id} '{name}': cannot use '{name}' as a source")
         assert "truncated" in line
     # The good sources were still done; the broken one left no file behind, whole or partial.
@@ -177,8 +198,9 @@ def test_each_source_is_decoded_once_for_all_its_specs(sources, monkeypatch):
     monkeypatch.setattr(pillow_engine, "open_image", counting)
     out, _, error = run("tagapp:genphoto:*", "--jobs", "1")
     assert error is None and out.splitlines()[-1].startswith("4 generated")
-    assert sorted(decoded) == sorted([sources["photo1"].original.name,
-                                      sources["photo2"].original.name])
+    assert sorted(decoded) == sorted(
+        [sources["photo1"].original.name, sources["photo2"].original.name]
+    )
 
 
 def test_existing_files_are_kept_unless_forced(sources):
@@ -463,8 +485,9 @@ def test_an_interrupted_run_is_finished_by_the_next(tmp_path):
 
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    first = subprocess.Popen(argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
-                             stdout=terminal, stderr=terminal)
+    first = subprocess.Popen(
+        argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+    )
     os.close(terminal)
     output = bytearray()
     reader = threading.Thread(target=_read_all, args=(controller, output))
@@ -494,8 +517,7 @@ def test_an_interrupted_run_is_finished_by_the_next(tmp_path):
         with Image.open(path) as img:
             img.load()
 
-    second = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    second = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
     assert second.returncode == 0, second.stderr
     assert second.stderr == ""  # not a terminal: no progress bar
@@ -533,8 +555,14 @@ def test_with_a_fork_unsafe_library_loaded_workers_start_fresh(tmp_path):
     up again from DJANGO_SETTINGS_MODULE, with the sources sent to them as payloads."""
     env = directory_project(tmp_path, 6, (200, 150))
     media = tmp_path / "media"
-    done = subprocess.run([sys.executable, "-c", FORK_UNSAFE_DRIVER], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_UNSAFE_DRIVER],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert done.returncode == 0, done.stderr
     assert "starting fresh worker processes: a test library cannot be forked" in done.stdout

@@ -18,6 +18,8 @@ matches no registered id. Like django-imagekit, the command still exits 0 then; 
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -47,6 +49,8 @@ from imagekit.registry import generator_registry, iter_source_groups
 ENQUEUED = "enqueued"
 ALREADY_SCHEDULED = "scheduled"
 WOULD_GENERATE = "would generate"
+
+logger = logging.getLogger("imagekit.management.generateimages")
 
 
 def positive_int(value: str) -> int:
@@ -110,6 +114,7 @@ class Command(BaseCommand):
         fail_on_error: bool = False,
         **options: Any,
     ) -> None:
+        self.started = time.perf_counter()
         self.verbosity = verbosity
         self.fail_on_error = fail_on_error
         self.unmatched: list[str] = []
@@ -244,7 +249,13 @@ class Command(BaseCommand):
             parts.append(f"{counts[EXISTED]} already existed")
         if counts[ALREADY_SCHEDULED]:
             parts.append(f"{counts[ALREADY_SCHEDULED]} already scheduled")
-        self.stdout.write(", ".join(parts))
+        summary = ", ".join(parts)
+        self.stdout.write(summary)
+        seconds = time.perf_counter() - self.started
+        rate = f", {len(self.outcomes) / seconds:.1f} files/s" if seconds and self.outcomes else ""
+        logger.info(
+            "generateimages: %s in %.2f s (%d files%s)", summary, seconds, len(self.items), rate
+        )
         if self.interrupted:
             raise CommandError(
                 f"interrupted after {len(self.outcomes)} of {len(self.items)} files; run the "
