@@ -3,6 +3,7 @@ row's files with it, ``imagekit_status`` and ``imagekit_cleanup``."""
 
 import io
 import json
+import logging
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -161,6 +162,14 @@ def test_status_counts_each_generator_from_the_records():
     assert report["total"]["missing"] == 1
     table = run("imagekit_status")
     assert "testapp:profile:avatar_thumbnail" in table and "total" in table
+
+
+def test_status_logs_its_totals(caplog):
+    make(2, generate=1)
+    with caplog.at_level(logging.INFO, logger="imagekit.management.status"):
+        run("imagekit_status")
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "imagekit.management.status"]
+    assert message.startswith("imagekit_status: 1 existing, 1 missing, 0 failed, 0 scheduled, ")
 
 
 def test_status_fails_on_missing_for_ci_and_passes_once_all_are_made():

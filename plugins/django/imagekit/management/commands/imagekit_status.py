@@ -10,6 +10,7 @@ the storage about those and records the ones it has (files made before the recor
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,8 @@ from imagekit.cachefiles.record_table import record_model, record_store
 from imagekit.management.cachefile_census import existing_names, expected_files
 
 COLUMNS = ("existing", "missing", "failed", "scheduled", "bytes")
+
+logger = logging.getLogger("imagekit.management.status")
 UNKNOWN = "(no generator id)"
 
 
@@ -55,11 +58,15 @@ class Command(BaseCommand):
                 counts[generator_id]["existing"] = len(names) - len(missing)
             counts[generator_id]["missing"] = len(missing)
             missing_total += len(missing)
+        total = {column: sum(row[column] for row in counts.values()) for column in COLUMNS}
         if options["format"] == "json":
-            total = {column: sum(row[column] for row in counts.values()) for column in COLUMNS}
             self.stdout.write(json.dumps({"generators": counts, "total": total}, indent=2))
         else:
             self.stdout.write(table(counts))
+        logger.info(
+            "imagekit_status: %s",
+            ", ".join(f"{total[column]} {column}" for column in COLUMNS),
+        )
         if options["fail_on_missing"] and missing_total:
             raise CommandError(f"{missing_total} cache files are missing")
 
