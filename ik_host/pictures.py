@@ -4,7 +4,7 @@ ordinary cache file (a generator per width and format), without Django or an ima
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ik_host.cachefile import CacheFile
@@ -83,10 +83,12 @@ def picture_set(
     ``placeholder`` is the img rendition's (``ik_host.placeholders``; None: the configured kind).
     """
     placeholder_kind(placeholder)  # a wrong kind fails before anything is made
+    factory = generator_registry.get_class(generator) if isinstance(generator, str) else generator
     facts = source_facts(source, source_size)
+    if turns_upright(factory):
+        facts = replace(facts, **dict(zip(("width", "height"), facts.upright_size(), strict=True)))
     width, height = _base_size(width, height, facts)
     planned = plan_widths(width, height, facts, widths)
-    factory = generator_registry.get_class(generator) if isinstance(generator, str) else generator
     make = make_file or (lambda kwargs: CacheFile(factory(**kwargs)))
     family = "PNG" if facts.alpha else "JPEG"
 
@@ -112,6 +114,13 @@ def picture_set(
         sizes or f"{width}px",
         placeholder_of(img.file, placeholder),
     )
+
+
+def turns_upright(factory: Any) -> bool:
+    """Whether the generator's class asks the engine to turn sources upright from their EXIF
+    orientation first (the ``exif_transpose`` option): then sizes are the upright source's."""
+    options = getattr(factory, "options", None)
+    return isinstance(options, Mapping) and bool(options.get("exif_transpose"))
 
 
 def _base_size(width: int | None, height: int | None, facts: SourceFacts) -> tuple[int, int | None]:

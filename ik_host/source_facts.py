@@ -24,12 +24,20 @@ OPAQUE_FORMATS = frozenset({"JPEG", "BMP"})
 
 @dataclass(frozen=True)
 class SourceFacts:
-    """A source's size in pixels, its format (None: not told) and whether it may have alpha."""
+    """A source's size in pixels as stored, its format (None: not told), whether it may have
+    alpha, and its EXIF orientation (1: upright as stored; 5 to 8 turn it a quarter)."""
 
     width: int
     height: int
     format: str | None
     alpha: bool
+    orientation: int = 1
+
+    def upright_size(self) -> tuple[int, int]:
+        """The size once turned upright by its EXIF orientation."""
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
 
 
 # By source (its storage and name): a page renders the same sources each request.
@@ -90,7 +98,8 @@ def _read_facts(
         if owned:
             stream.close()
     format = sniff_format(head) or _format_of_name(name)
-    return SourceFacts(size[0], size[1], format, may_have_alpha(head, format))
+    orientation = exif_orientation(head) if format == "JPEG" else 1
+    return SourceFacts(size[0], size[1], format, may_have_alpha(head, format), orientation)
 
 
 def _stream(source: Any, name: str | None) -> tuple[IO[bytes], bool]:
@@ -172,3 +181,31 @@ def _webp_alpha(head: bytes) -> bool:
         bits = int.from_bytes(head[21:25], "little")
         return bool(bits >> 28 & 1)
     return True
+
+
+def exif_orientation(head: bytes) -> int:
+    """The EXIF orientation (1 to 8) in a JPEG's first bytes; 1 when it has none."""
+    offset = 2
+    while offset + 4 <= len(head) and head[offset] == 0xFF:
+        marker = head[offset + 1]
+        length = int.from_bytes(head[offset + 2 : offset + 4], "big")
+        if marker == 0xDA:  # the pixels start: no EXIF after them
+            break
+        segment = head[offset + 4 : offset + 2 + length]
+        if marker == 0xE1 and segment.startswith(b"Exif\0\0"):
+            return _tiff_orientation(segment[6:])
+        offset += 2 + length
+    return 1
+
+
+def _tiff_orientation(tiff: bytes) -> int:
+    order = {b"II": "little", b"MM": "big"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return 1
+    ifd = int.from_bytes(tiff[4:8], order)
+    count = int.from_bytes(tiff[ifd : ifd + 2], order)
+    for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
+        if tiff[entry : entry + 2] == (0x0112).to_bytes(2, order):
+            value = int.from_bytes(tiff[entry + 8 : entry + 10], order)
+            return value if 1 <= value <= 8 else 1
+    return 1

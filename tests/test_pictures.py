@@ -76,6 +76,21 @@ class ColourEngine(FakeEngine):
         return made
 
 
+class UprightRendition(Rendition):
+    options = {"exif_transpose": True}
+
+    def __init__(self, source=None, width=None, height=None, format=None, **options):
+        super().__init__(source, width, height, format, **options)
+        del self.options  # the class's: it asks the engine to turn the source upright
+
+
+def jpeg_head(orientation: int) -> bytes:
+    entry = struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0)
+    tiff = b"MM\0\x2a" + struct.pack(">IH", 8, 1) + entry + bytes(4)
+    app1 = b"Exif\0\0" + tiff
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xda"
+
+
 def png_head(colour_type: int, transparency: bool = False) -> bytes:
     ihdr = struct.pack(">IIBBBBB", 1200, 800, 8, colour_type, 0, 0, 0)
     chunks = struct.pack(">I", 13) + b"IHDR" + ihdr + b"CRC!"
@@ -222,3 +237,23 @@ def test_the_placeholder_is_the_img_renditions(ik_fakes):
     assert unasked.placeholder is None
     with pytest.raises(ValueError, match="placeholder 'glow'"):
         picture_set(photo(), 100, None, generator=Rendition, formats=[], placeholder="glow")
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_sizes_are_the_upright_sources_for_generators_that_turn_it(ik_fakes, orientation):
+    source = NamedBytes(jpeg_head(orientation), f"turned{orientation}.jpg")
+    turned = orientation >= 5
+    upright = picture_set(
+        source, 300, None, generator=UprightRendition, formats=[], source_size=(1200, 800)
+    )
+    as_stored = picture_set(
+        source, 300, None, generator=Rendition, formats=[], source_size=(1200, 800)
+    )
+
+    assert (upright.width, upright.height) == ((300, 450) if turned else (300, 200))
+    assert widths(upright.img_srcset) == [300, 450, 600]
+    assert (as_stored.width, as_stored.height) == (300, 200)
+    capped = picture_set(
+        source, 600, None, generator=UprightRendition, formats=[], source_size=(1200, 800)
+    )
+    assert widths(capped.img_srcset) == ([600, 800] if turned else [600, 900, 1200])
