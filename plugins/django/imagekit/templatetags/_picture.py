@@ -4,7 +4,6 @@ generator, made (or scheduled) through its strategy as any other."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,23 +12,14 @@ from django.template.base import FilterExpression, Node, Parser, Token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ik_host.errors import IKError
-from ik_host.pictures import Candidate, PictureSet, picture_set
-from imagekit.conf import settings
-from imagekit.templatetags._generators import accepts_size, cache_file
-from imagekit.templatetags._sizes import (
-    SizeError,
-    check_options,
-    check_size,
-    parse_size,
-    shown,
-)
+from ik_host.pictures import Candidate, PictureSet
+from imagekit.picture_sets import django_picture_set, parse_widths
+from imagekit.templatetags._sizes import SizeError, parse_size
 from imagekit.templatetags._syntax import TagArguments, literal, parse_tag
 
 # The tag's own keywords; any other is passed to the generator (anchor, crop, upscale...).
 PICTURE_KEYWORDS = ("widths", "formats", "sizes", "placeholder")
 _RESERVED = ("source", "width", "height", "format")
-_WORDS = re.compile(r"[\s,]+")
 
 
 class PictureNode(Node):
@@ -56,64 +46,15 @@ class PictureNode(Node):
         return picture_html(pictures, attrs)
 
     def picture_set(self, context: Context) -> PictureSet:
-        generator_id = (
-            self.generator_id.resolve(context) if self.generator_id else "imagekit:thumbnail"
-        )
-        width, height = parse_size(self.size.resolve(context))
         options = {name: value.resolve(context) for name, value in self.keywords.items()}
         asked = {name: options.pop(name, None) for name in PICTURE_KEYWORDS}
-        check_options(options, "picture")
-        for name in ("anchor",):  # a template's SafeString would hash apart from a plain str
-            if isinstance(options.get(name), str):
-                options[name] = options[name][:]
-        if not accepts_size(generator_id):
-            raise SizeError(f"'picture' tag: {generator_id!r} makes one fixed size, not widths")
-        try:
-            return picture_set(
-                self.source.resolve(context),
-                width,
-                height,
-                generator=generator_id,
-                widths=parse_widths(asked["widths"]),
-                formats=parse_formats(asked["formats"]),
-                options=options,
-                sizes=asked["sizes"] or None,
-                placeholder=asked["placeholder"] or None,
-                make_file=lambda kwargs: cache_file(generator_id, kwargs),
-            )
-        except IKError:
-            raise
-        except (TypeError, ValueError) as exc:  # a generator refusing an option (an anchor)
-            raise SizeError(f"'picture' tag: {exc}") from exc
-
-
-def parse_widths(value: Any) -> list[int] | None:
-    """``"320 640 960"`` (spaces or commas) or a list of numbers -> [320, 640, 960]; None
-    leaves the default. Each within ``IMAGEKIT_MAX_THUMBNAIL_SIZE``."""
-    if value is None or value == "":
-        return None
-    parts = _WORDS.split(value.strip()) if isinstance(value, str) else value
-    if not isinstance(parts, (list, tuple)):
-        parts = [parts]
-    widths = []
-    for part in parts:
-        text = str(part).removesuffix("w")
-        if not text.isdigit() or len(text) > 9 or int(text) < 1:
-            raise SizeError(
-                f"widths={shown(value)}: {shown(part)} is not a width; write pixel widths "
-                'separated by spaces, e.g. widths="320 640 960"'
-            )
-        widths.append(int(text))
-    check_size(max(widths), None, what=f"widths={shown(value)}")
-    return widths
-
-
-def parse_formats(value: Any) -> list[str]:
-    """``"avif webp"`` or a list -> ["AVIF", "WEBP"]; None: ``IMAGEKIT_PICTURE_FORMATS``."""
-    if value is None:
-        value = settings.IMAGEKIT_PICTURE_FORMATS
-    parts = _WORDS.split(value.strip()) if isinstance(value, str) else list(value)
-    return [str(part).upper() for part in parts if part]
+        return django_picture_set(
+            self.source.resolve(context),
+            self.size.resolve(context),
+            generator_id=self.generator_id.resolve(context) if self.generator_id else None,
+            options=options,
+            **asked,
+        )
 
 
 def picture_html(pictures: PictureSet, attrs: Mapping[str, Any]) -> SafeString:
