@@ -7,18 +7,21 @@ scaling), then each processor runs in order and the result is saved once.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fractions import Fraction
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import EncodingError, IKError, ProcessingError
 from ik_host.paths import source_key, source_name
 from ik_host.records import GeneratedImage, Job
+from ik_processors_pilkit import pillow_animation as animation
+from ik_processors_pilkit.icc_srgb import to_srgb
+from ik_processors_pilkit.output_defaults import color_management, save_options, split_options
 from ik_processors_pilkit.pillow_io import exif_orientation, image_size, image_to_bytes, open_image
 
 # Decode at no less than this multiple of what the first processor needs (per side), so the
@@ -44,6 +47,33 @@ OTHER = "other"  # anything else: the source is decoded in full
 
 Size = tuple[int, int]
 Box = tuple[float, float, float, float]
+
+
+class ExifUpright:
+    """Turns the image upright from its EXIF orientation (and drops the tag), as
+    ``Transpose()`` does: what the engine option ``exif_transpose`` puts first."""
+
+    size_role = UPRIGHT
+
+    def process(self, img: Image.Image) -> Image.Image:
+        return ImageOps.exif_transpose(img)
+
+
+def upright_first(processors: Sequence[Any]) -> list[Any]:
+    """``processors`` after an ``ExifUpright``, unless they already start by turning upright."""
+    first = next(_flat(processors), None)
+    if getattr(first, "size_role", OTHER) == UPRIGHT:
+        return list(processors)
+    return [ExifUpright(), *processors]
+
+
+def engine_processors(processors: Sequence[Any], options: dict[str, Any] | None) -> list[Any]:
+    """The processors the engine runs for a spec: its own, after an ``ExifUpright`` when its
+    options ask for ``exif_transpose``."""
+    engine_options, _ = split_options(options)
+    if engine_options.get("exif_transpose"):
+        return upright_first(processors)
+    return list(processors)
 
 
 def _flat(processors: Sequence[Any]) -> Iterator[Any]:
@@ -151,8 +181,9 @@ def shared_draft_size(
     """``draft_size`` for one decode that several lists of processors will each run on: the
     finest scale any of them needs, and one that changes none of their output sizes."""
     size = tuple(size)
-    scale = min((_own_scale(processors, size, orientation) for processors in processor_lists),
-                default=1)
+    scale = min(
+        (_own_scale(processors, size, orientation) for processors in processor_lists), default=1
+    )
     while scale > 1 and not all(
         _keeps_output(processors, size, orientation, scale) for processors in processor_lists
     ):
@@ -183,6 +214,19 @@ def _keeps_output(
 ) -> bool:
     _, rescaler, seen = _seen(processors, size, orientation)
     return rescaler is not None and _same_output(rescaler, seen, scale)
+
+
+def decode(
+    source: Any,
+    *,
+    name: str | None,
+    limits: Limits,
+    draft: Callable[[Image.Image], Size | None] | None = None,
+) -> Image.Image:
+    """``open_image``, then converted to sRGB from a profile that is not sRGB's (unless the
+    configuration turns colour management off): what every processor then sees."""
+    img = open_image(source, name=name, limits=limits, draft=draft)
+    return to_srgb(img) if color_management() else img
 
 
 # -- one decode for several specs of one source ------------------------------------------------
@@ -219,7 +263,7 @@ class _SharedDecode:
         block, reduced to the scale they would have been drafted at; with its ``source_box``
         when drafted."""
         if self.image is None:
-            self.image = open_image(source, name=self.name, limits=limits, draft=self._draft)
+            self.image = decode(source, name=self.name, limits=limits, draft=self._draft)
             self.limits = limits
         image = self.image
         if self.drafted is None:
@@ -254,7 +298,10 @@ def decode_once(generators: Sequence[Any]) -> Iterator[None]:
     if len(generators) < 2 or key is None:
         yield
         return
-    lists = [list(getattr(generator, "processors", ())) for generator in generators]
+    lists = [
+        engine_processors(getattr(generator, "processors", ()), getattr(generator, "options", None))
+        for generator in generators
+    ]
     token = _shared_decode.set(_SharedDecode(key, generators[0].source_name, lists))
     try:
         yield
@@ -279,7 +326,7 @@ def _open_source(
             drafted.append(_scaled_box(img.size, jpeg_draft_scale(img.size, wanted)))
         return wanted
 
-    img = open_image(source, name=name, limits=limits, draft=draft)
+    img = decode(source, name=name, limits=limits, draft=draft)
     return img, (drafted[0] if drafted else None)
 
 
@@ -395,21 +442,72 @@ def process(
     limits: Limits = DEFAULT_LIMITS,
     name: str | None = None,
 ) -> GeneratedImage:
-    """Generate an image from ``source``: open, process, encode. Nothing is written anywhere."""
+    """Generate an image from ``source``: open, process, encode. Nothing is written anywhere.
+
+    ``options`` are save options, over the output format's defaults (``output_defaults``), and
+    the engine's own keys (``output_defaults.ENGINE_KEYS``); with ``save_all`` an animated
+    source stays animated (``pillow_animation``).
+    """
     name = name or source_name(source)
-    processors = list(processors)
+    processors = engine_processors(processors, options)
+    save = split_options(options)[1]
+    if save.pop("save_all", False):
+        return _process_animation(source, processors, format, save, autoconvert, limits, name)
     img, box = _open_source(source, processors, name, limits)
-    original_format = img.format
+    source_format = img.format
     img = run_processors(img, processors, name, box)
-    output_format = format or original_format or "JPEG"
+    return _encode([img], format or source_format or "JPEG", save, autoconvert, name)
+
+
+def _process_animation(
+    source: Any,
+    processors: list[Any],
+    format: str | None,
+    options: dict[str, Any],
+    autoconvert: bool,
+    limits: Limits,
+    name: str | None,
+) -> GeneratedImage:
+    """``process`` with ``save_all``: every frame through the processors, when the source is
+    animated and the output format can be; else the first frame, as without it."""
+    img = open_image(source, name=name, limits=limits)  # the file, to seek its frames
+    output_format = format or img.format or "JPEG"
+    if not (animation.is_animated(img) and animation.can_animate(output_format)):
+        still = to_srgb(img) if color_management() else img
+        return _encode(
+            [run_processors(still, processors, name)], output_format, options, autoconvert, name
+        )
+    animation.check_animation(img, name, limits)
+    frames, durations, loop = animation.frames_of(img)
+    if color_management():
+        frames = [to_srgb(frame) for frame in frames]
+    frames = [run_processors(frame, processors, name) for frame in frames]
+    return _encode(frames, output_format, options, autoconvert, name, (durations, loop))
+
+
+def _encode(
+    frames: list[Image.Image],
+    output_format: str,
+    options: dict[str, Any],
+    autoconvert: bool,
+    name: str | None,
+    timing: tuple[list[int], int] | None = None,
+) -> GeneratedImage:
+    """``frames`` (one, or an animation's with its ``timing``: durations and loop count)
+    encoded, with the format's default options under ``options``."""
+    img = frames[0]
+    kwargs = save_options(output_format, options)
     try:
-        data = image_to_bytes(img, output_format, options, autoconvert)
+        if timing is None:
+            data = image_to_bytes(img, output_format, kwargs, autoconvert)
+        else:
+            data = animation.animation_to_bytes(frames, *timing, output_format, kwargs, autoconvert)
     except IKError:
         raise
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise EncodingError(
             f"saving {name or '<unnamed>'!r} as {output_format} (mode {img.mode}, options "
-            f"{options or {}}) failed: {type(exc).__name__}: {exc}"
+            f"{kwargs}) failed: {type(exc).__name__}: {exc}"
         ) from exc
     return GeneratedImage(
         data.getvalue(), format=output_format.upper(), width=img.width, height=img.height
