@@ -70,19 +70,42 @@ def _from_stored_file(file: CacheFile, record: StateRecord, kind: str) -> Placeh
     key = (get_config(), file.name, record.size, kind)
     if key in _OTHER_KINDS:
         return _OTHER_KINDS[key]
+    if record.placeholder is None:
+        stored = _from_record_store(file)  # the state cache lost it; the record store may not
+        if stored is not None and stored.kind == kind:
+            _keep(file, record._replace(placeholder=stored))
+            return stored
     engine = _placeholder_engine(getattr(file.generator, "engine", None))
     if engine is None:
         return None
     with file.storage.open(file.name, "rb") as handle:
         placeholder = engine.placeholder(handle, kind, name=file.name)
-    backend = file.cachefile_backend
-    if record.placeholder is None and isinstance(backend, RecordingBackend):
-        # The first placeholder asked of a file made before they were recorded is kept in
-        # its record, so the next process reads it instead of decoding the file again.
-        backend.set_record(file, record._replace(placeholder=placeholder))
+    if record.placeholder is None or kind == get_config().placeholder:
+        # The first placeholder asked of a file made before they were recorded (or before the
+        # configured kind changed) is kept in its record: the next access and process read it.
+        _keep(file, record._replace(placeholder=placeholder), also_in_store=True)
     else:
         _OTHER_KINDS.keep(key, placeholder)
     return placeholder
+
+
+def _from_record_store(file: CacheFile) -> Placeholder | None:
+    store = get_config().record_store
+    if store is None:
+        return None
+    record = store.get_many([file]).get(file.name)
+    return None if record is None else record.placeholder
+
+
+def _keep(file: CacheFile, record: StateRecord, also_in_store: bool = False) -> None:
+    backend = file.cachefile_backend
+    if isinstance(backend, RecordingBackend):
+        backend.set_record(file, record)
+    store = get_config().record_store
+    # A backend writes records without sizes (the storage said the file exists) to its state
+    # cache only; the store keeps the placeholder all the same, as decoding costs far more.
+    if also_in_store and store is not None and record.size is None:
+        store.save(file, record)
 
 
 def _placeholder_engine(name: Any) -> PlaceholderEngine | None:

@@ -24,6 +24,7 @@ from ik_host import hookimpl
 from ik_host.config import Config, get_config, set_config
 from ik_host.errors import SourceImageError
 from ik_host.formats import ImageFormat
+from ik_host.placeholders import Placeholder
 from ik_host.plugins import IKPluginManager
 from ik_host.records import Backend, Engine, GeneratedImage, Job, Namer, StateCache, Storage
 from ik_host.records import Strategy as StrategyRecord
@@ -117,7 +118,8 @@ class FakeEngine:
     (``FAKE <width>x<height> <format>``), which ``image_size`` reads back.
 
     ``jobs`` and ``sized`` record what it was asked; ``fail`` (an exception) is raised by
-    ``generate`` instead of encoding."""
+    ``generate`` instead of encoding. Placeholders are made up from the size (``placeholder``),
+    and ``placeheld`` records the stored files it computed one from."""
 
     def __init__(
         self, source_size: tuple[int, int] = (64, 48), default_format: str = "PNG"
@@ -126,6 +128,7 @@ class FakeEngine:
         self.default_format = default_format
         self.jobs: list[Job] = []
         self.sized: list[str | None] = []
+        self.placeheld: list[tuple[str | None, str]] = []
         self.fail: BaseException | None = None
 
     def generate(self, job: Job) -> GeneratedImage:
@@ -138,7 +141,16 @@ class FakeEngine:
         width, height = image.size
         format = (job.format or self.default_format).upper()
         data = f"FAKE {width}x{height} {format}\n".encode()
-        return GeneratedImage(data, format=format, width=width, height=height)
+        placeholder = fake_placeholder(job.placeholder, (width, height))
+        return GeneratedImage(
+            data, format=format, width=width, height=height, placeholder=placeholder
+        )
+
+    def placeholder(self, file: Any, kind: str, *, name: str | None = None) -> Placeholder:
+        self.placeheld.append((name, kind))
+        placeholder = fake_placeholder(kind, self.image_size(file, name=name))
+        assert placeholder is not None, f"no placeholder of kind {kind!r}"
+        return placeholder
 
     def image_size(self, file: Any, *, name: str | None = None) -> tuple[int, int]:
         self.sized.append(name)
@@ -146,6 +158,15 @@ class FakeEngine:
         if match is None:
             raise SourceImageError(name, "not an image the fake engine made")
         return int(match[1]), int(match[2])
+
+
+def fake_placeholder(kind: str, size: tuple[int, int]) -> Placeholder | None:
+    """A placeholder of ``kind`` that tells the size it was made from (None for "none")."""
+    if kind == "none":
+        return None
+    if kind == "color":
+        return Placeholder("color", f"#{size[0] % 256:02x}{size[1] % 256:02x}00")
+    return Placeholder(kind, f"{kind}-{size[0]}x{size[1]}", "data:image/png;base64,RkFLRQ==")
 
 
 # -- when and how to generate ---------------------------------------------------------------------

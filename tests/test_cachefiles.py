@@ -18,7 +18,7 @@ from ik_host.errors import CacheFileError, MissingSource
 from ik_host.records import Job
 from ik_host.state_records import CacheFileState, StateRecord, state_key
 from ik_host.testing import Shrink, Thumbnail
-from tests.host_fakes import Fakes, MemoryStorage
+from tests.host_fakes import Fakes, MemoryStorage, fake_placeholder
 
 SOURCE = "photos/bulldog.jpg"
 
@@ -46,7 +46,8 @@ def test_first_access_asks_the_strategy_then_the_backend_and_keeps_the_record(
     assert list(job.processors) == Thumbnail.processors
     record = file.state()
     size = len(ik_fakes.storage.files[name])
-    assert record == StateRecord(CacheFileState.EXISTS, 40, 30, size)
+    placeholder = fake_placeholder("thumbhash", (40, 30))  # computed with it, by the engine
+    assert record == StateRecord(CacheFileState.EXISTS, 40, 30, size, placeholder=placeholder)
     assert (file.width, file.height) == (40, 30) and file.size == size
     assert ik_fakes.engine.sized == []  # the sizes came from the record, not the stored file
     assert file.read() == b"FAKE 40x30 JPEG\n"
