@@ -18,11 +18,13 @@ from PIL import Image, ImageOps
 from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import EncodingError, IKError, ProcessingError
 from ik_host.paths import source_key, source_name
+from ik_host.placeholders import NO_PLACEHOLDER, Placeholder
 from ik_host.records import GeneratedImage, Job
 from ik_processors_pilkit import pillow_animation as animation
 from ik_processors_pilkit.icc_srgb import to_srgb
 from ik_processors_pilkit.output_defaults import color_management, save_options, split_options
 from ik_processors_pilkit.pillow_io import exif_orientation, image_size, image_to_bytes, open_image
+from ik_processors_pilkit.pillow_placeholders import file_placeholder, image_placeholder
 
 # Decode at no less than this multiple of what the first processor needs (per side), so the
 # final resample still has real detail to work from: 0.2-0.4 grey levels from a full decode
@@ -441,8 +443,10 @@ def process(
     *,
     limits: Limits = DEFAULT_LIMITS,
     name: str | None = None,
+    placeholder: str = NO_PLACEHOLDER,
 ) -> GeneratedImage:
     """Generate an image from ``source``: open, process, encode. Nothing is written anywhere.
+    The result brings the ``placeholder`` of that kind (``pillow_placeholders``), if any.
 
     ``options`` are save options, over the output format's defaults (``output_defaults``), and
     the engine's own keys (``output_defaults.ENGINE_KEYS``); with ``save_all`` an animated
@@ -452,11 +456,14 @@ def process(
     processors = engine_processors(processors, options)
     save = split_options(options)[1]
     if save.pop("save_all", False):
-        return _process_animation(source, processors, format, save, autoconvert, limits, name)
+        return _process_animation(
+            source, processors, format, save, autoconvert, limits, name, placeholder
+        )
     img, box = _open_source(source, processors, name, limits)
     source_format = img.format
     img = run_processors(img, processors, name, box)
-    return _encode([img], format or source_format or "JPEG", save, autoconvert, name)
+    output_format = format or source_format or "JPEG"
+    return _encode([img], output_format, save, autoconvert, name, placeholder=placeholder)
 
 
 def _process_animation(
@@ -467,6 +474,7 @@ def _process_animation(
     autoconvert: bool,
     limits: Limits,
     name: str | None,
+    placeholder: str = NO_PLACEHOLDER,
 ) -> GeneratedImage:
     """``process`` with ``save_all``: every frame through the processors, when the source is
     animated and the output format can be; else the first frame, as without it."""
@@ -474,15 +482,15 @@ def _process_animation(
     output_format = format or img.format or "JPEG"
     if not (animation.is_animated(img) and animation.can_animate(output_format)):
         still = to_srgb(img) if color_management() else img
-        return _encode(
-            [run_processors(still, processors, name)], output_format, options, autoconvert, name
-        )
+        still = run_processors(still, processors, name)
+        return _encode([still], output_format, options, autoconvert, name, placeholder=placeholder)
     animation.check_animation(img, name, limits)
     frames, durations, loop = animation.frames_of(img)
     if color_management():
         frames = [to_srgb(frame) for frame in frames]
     frames = [run_processors(frame, processors, name) for frame in frames]
-    return _encode(frames, output_format, options, autoconvert, name, (durations, loop))
+    timing = (durations, loop)
+    return _encode(frames, output_format, options, autoconvert, name, timing, placeholder)
 
 
 def _encode(
@@ -492,6 +500,7 @@ def _encode(
     autoconvert: bool,
     name: str | None,
     timing: tuple[list[int], int] | None = None,
+    placeholder: str = NO_PLACEHOLDER,
 ) -> GeneratedImage:
     """``frames`` (one, or an animation's with its ``timing``: durations and loop count)
     encoded, with the format's default options under ``options``."""
@@ -510,7 +519,12 @@ def _encode(
             f"{kwargs}) failed: {type(exc).__name__}: {exc}"
         ) from exc
     return GeneratedImage(
-        data.getvalue(), format=output_format.upper(), width=img.width, height=img.height
+        data.getvalue(),
+        format=output_format.upper(),
+        width=img.width,
+        height=img.height,
+        # From the processed pixels still in memory (an animation's first frame), not a decode.
+        placeholder=image_placeholder(img, placeholder, name=name),
     )
 
 
@@ -526,7 +540,15 @@ class PillowEngine:
             job.autoconvert,
             limits=job.limits,
             name=job.name,
+            placeholder=job.placeholder,
         )
+
+    def placeholder(self, file: Any, kind: str, *, name: str | None = None) -> Placeholder:
+        """The ``kind`` placeholder of a stored image ``file`` (made before they were kept)."""
+        placeholder = file_placeholder(file, kind, name=name)
+        if placeholder is None:
+            raise ValueError(f"placeholder {kind!r}: a kind is needed to compute one")
+        return placeholder
 
     def image_size(self, file: Any, *, name: str | None = None) -> tuple[int, int]:
         """``(width, height)`` from the header of ``file``: nothing is decoded."""
