@@ -23,6 +23,7 @@ from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import SourceImageError, SourceNotFound, SourceTooLarge
 from ik_host.formats import normalize_format
 from ik_host.paths import source_name
+from ik_processors_pilkit.header_size import header_size
 
 Image.init()
 
@@ -242,6 +243,9 @@ def image_size(source: Any, *, name: str | None = None) -> tuple[int, int]:
     name = name or source_name(source)
     stream = readable_stream(source)
     try:
+        size = header_size(stream)
+        if size is not None and not _over_bomb_limit(size):
+            return size
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
@@ -256,6 +260,12 @@ def image_size(source: Any, *, name: str | None = None) -> tuple[int, int]:
     finally:
         if isinstance(source, (str, os.PathLike)):
             stream.close()
+
+
+def _over_bomb_limit(size: tuple[int, int]) -> bool:
+    # Where Pillow's open would refuse the header: it then says so, as for any file.
+    limit = Image.MAX_IMAGE_PIXELS
+    return limit is not None and size[0] * size[1] > 2 * limit
 
 
 def _open_checked(
