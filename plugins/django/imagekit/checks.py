@@ -7,8 +7,8 @@
 - ``imagekit.E003``: the cache-file storage or the state cache cannot be found.
 - ``imagekit.E004``: the default cache-file backend needs a queue library (Celery, RQ,
   Dramatiq) that is not installed; the message says what to ``pip install``.
-- ``imagekit.W006`` (with ``check --database``): the imagekit app's migration is not applied,
-  so no cache-file record is kept; everything else works as before.
+- ``imagekit.W006`` (with ``check --database``): the imagekit app's migrations are not all
+  applied, so no cache-file record is kept; everything else works as before.
 - ``imagekit.E005``: django-imagekit is installed next to ik-django. Both ship the ``imagekit``
   package, so one overwrote the other's files. Outside ``manage.py check`` the app refuses to
   load at all (``refuse_mixed_install``): a web or worker process never runs the checks.
@@ -25,11 +25,11 @@ from django.conf import settings as django_settings
 from django.core import checks
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, router
 
 from ik_host.errors import IKError
 from ik_host.registry import resolve
-from imagekit.cachefiles.record_table import record_model
+from imagekit.cachefiles.record_table import missing_parts, record_model
 from imagekit.conf import settings
 from imagekit.utils import get_cache, get_storage
 
@@ -145,12 +145,14 @@ def check_record_table(
     alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
     if alias not in databases:
         return []
-    if model._meta.db_table in connections[alias].introspection.table_names():
+    missing = missing_parts(alias)
+    if not missing:
         return []
     return [
         checks.Warning(
-            f"the table of imagekit's cache-file records is missing in database {alias!r}, so "
-            "none are kept and a process with an empty cache asks the storage for every file.",
+            f"the table of imagekit's cache-file records lacks {', '.join(missing)} in database "
+            f"{alias!r}, so none are kept and a process with an empty cache asks the storage "
+            "for every file.",
             hint="Run: python manage.py migrate imagekit",
             id="imagekit.W006",
         )

@@ -57,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "IMAGEKIT_SOURCE_WHILE_PENDING": False,
     # The modern formats {% picture %} offers as <source>s, in the order browsers should try.
     "IMAGEKIT_PICTURE_FORMATS": ["AVIF", "WEBP"],
+    # The placeholder computed with every cache file and kept in its record:
+    # "thumbhash", "blurhash", "color" or "none" (docs/placeholders.md).
+    "IMAGEKIT_PLACEHOLDER": "thumbhash",
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:

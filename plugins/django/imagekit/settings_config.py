@@ -47,6 +47,7 @@ def build_config() -> Config:
         cache_timeout=settings.IMAGEKIT_CACHE_TIMEOUT,
         record_store=record_store if settings.IMAGEKIT_CACHEFILE_RECORDS else None,
         source_while_pending=settings.IMAGEKIT_SOURCE_WHILE_PENDING,
+        placeholder=settings.IMAGEKIT_PLACEHOLDER,
         limits=Limits(
             max_pixels=settings.IMAGEKIT_MAX_SOURCE_PIXELS,
             max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,

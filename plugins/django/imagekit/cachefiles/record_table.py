@@ -28,6 +28,7 @@ from django.utils import timezone
 from ik_host.errors import IKError
 from ik_host.formats import extension_to_format
 from ik_host.generators import generator_id_of
+from ik_host.placeholders import Placeholder
 from ik_host.state_records import CacheFileState, StateRecord
 
 logger = logging.getLogger("imagekit.cachefiles.record_table")
@@ -129,6 +130,10 @@ class DatabaseRecordStore:
             fields += [*_SIZES, "made_at"]
         elif not failed:
             fields.remove("failed_at")  # a failure's time stays until the file is made
+        if record.placeholder is not None or "made_at" in fields:
+            # A file made again loses the placeholder of its old pixels, if it brings none.
+            row.placeholder = record.placeholder.dump() if record.placeholder else ""
+            fields.append("placeholder")
         connection = connections[alias]
         target = ["key"] if connection.features.supports_update_conflicts_with_target else None
         self._run(
@@ -146,16 +151,16 @@ class DatabaseRecordStore:
             return False
         known = self._tables.get(alias)
         if known is None:
-            tables = self._run(alias, lambda: connections[alias].introspection.table_names())
-            if tables is None:
+            missing = self._run(alias, lambda: missing_parts(alias))
+            if missing is None:
                 return False
-            table = record_model()._meta.db_table
-            known = self._tables[alias] = table in tables
+            known = self._tables[alias] = not missing
             if not known:
                 logger.info(
-                    "the table of imagekit's cache-file records is missing in database %r: no "
-                    "record is kept until `manage.py migrate imagekit` (imagekit.W006)",
+                    "imagekit's cache-file record table in database %r lacks %s: no record is "
+                    "kept until `manage.py migrate imagekit` (imagekit.W006)",
                     alias,
+                    ", ".join(missing),
                 )
         return known
 
@@ -197,18 +202,35 @@ class DatabaseRecordStore:
             )
 
 
+def missing_parts(alias: str) -> list[str]:
+    """What the record table lacks in database ``alias``: ``["table imagekit_cachefile"]``, or
+    the columns of a later migration not applied (the table is then not used, as if missing)."""
+    connection = connections[alias]
+    meta = record_model()._meta
+    if meta.db_table not in connection.introspection.table_names():
+        return [f"table {meta.db_table}"]
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, meta.db_table)
+    present = {column.name for column in description}
+    return [
+        f"column {field.column}" for field in meta.concrete_fields if field.column not in present
+    ]
+
+
 _STATES = {state.value: state for state in CacheFileState}
 CHUNK = 500
 # The columns a record is read from (``_records``).
-_ROW = ("name", "state", "width", "height", "size", "error")
+_ROW = ("name", "state", "width", "height", "size", "error", "placeholder")
 
 
 def _records(rows: Iterable[tuple[Any, ...]] | None) -> dict[str, StateRecord]:
-    """Records by file name, from rows of (name, state, width, height, size, error)."""
+    """Records by file name, from rows of the ``_ROW`` columns."""
     found = {}
-    for name, state, width, height, size, error in rows or ():
+    for name, state, width, height, size, error, placeholder in rows or ():
         if state in _STATES:
-            found[name] = StateRecord(_STATES[state], width, height, size, error or None)
+            found[name] = StateRecord(
+                _STATES[state], width, height, size, error or None, Placeholder.load(placeholder)
+            )
     return found
 
 

@@ -24,6 +24,9 @@ class CacheFileRecord(models.Model):
     made_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The file's placeholder as ik_host.placeholders.Placeholder.dump() writes it: kind, value
+    # and, for the hashes, a data URL under 1 KB; empty when none was computed.
+    placeholder = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
