@@ -102,18 +102,20 @@ def picture_set(
     for format in _modern(formats, family):
         made = [_candidate(file, facts, format) for _, file in files_of(format)]
         sources[format_to_mimetype(format)] = [each for each in made if each is not None]
-    family_files = files_of(family)
-    img = _img_candidate(dict(family_files)[width], facts, family)
-    srcset = [
-        _candidate(file, facts, family) if each != width else img for each, file in family_files
-    ]
+    base = min(width, largest_width(width, height, facts))  # a small source: all it gives
+    img, srcset = _fallback(files_of(family), base, facts, family)
     return PictureSet(
-        sources,
-        img,
-        [each for each in srcset if each is not None],
-        sizes or f"{width}px",
-        placeholder_of(img.file, placeholder),
+        sources, img, srcset, sizes or f"{base}px", placeholder_of(img.file, placeholder)
     )
+
+
+def _fallback(
+    files: list[tuple[int, CacheFile]], base: int, facts: SourceFacts, family: str
+) -> tuple[Candidate, list[Candidate]]:
+    """The img rendition (made now if need be) and the made ones of its srcset."""
+    img = _img_candidate(dict(files)[base], facts, family)
+    srcset = [img if each == base else _candidate(file, facts, family) for each, file in files]
+    return img, [each for each in srcset if each is not None]
 
 
 def turns_upright(factory: Any) -> bool:
@@ -137,14 +139,19 @@ def _base_size(width: int | None, height: int | None, facts: SourceFacts) -> tup
     return width, height
 
 
+def largest_width(width: int, height: int | None, facts: SourceFacts) -> int:
+    """The widest rendition the source gives at the shape ``width`` x ``height``."""
+    if height is None:
+        return facts.width
+    return max(1, min(facts.width, facts.height * width // height))
+
+
 def plan_widths(
     width: int, height: int | None, facts: SourceFacts, widths: Iterable[int] | None = None
 ) -> list[int]:
     """The widths to offer, ascending, with ``width`` among them: ``widths`` or the default
     scales, none above what the source gives at the picture's shape."""
-    largest = facts.width
-    if height is not None:
-        largest = min(largest, facts.height * width // height)
+    largest = largest_width(width, height, facts)
     asked = [round(width * scale) for scale in DEFAULT_SCALES] if widths is None else list(widths)
     for each in asked:
         if type(each) is not int or each < 1:
@@ -155,7 +162,7 @@ def plan_widths(
             f"a picture offers at most {MAX_WIDTHS} widths, each a file per format; "
             f"{len(planned)} asked"
         )
-    return [max(1, each) for each in planned]
+    return planned
 
 
 def _modern(formats: Sequence[str], family: str) -> list[str]:

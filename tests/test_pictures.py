@@ -140,6 +140,13 @@ def test_widths_never_exceed_what_the_source_gives(ik_fakes):
     assert square.sources == {}
 
 
+def test_a_source_smaller_than_the_picture_gives_what_it_has(ik_fakes):
+    pictures = picture_set(photo(300, 200), 400, 300, generator=Rendition, formats=["webp"])
+
+    assert (pictures.width, pictures.height) == (266, 200)
+    assert widths(pictures.img_srcset) == widths(pictures.sources["image/webp"]) == [266]
+
+
 def test_widths_asked_for_are_sorted_and_include_the_base(ik_fakes):
     pictures = picture_set(
         photo(), 300, None, generator=Rendition, widths=[960, 320, 640], formats=["webp"]
