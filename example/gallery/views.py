@@ -16,6 +16,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "gallery/detail.html", {"photo": get_object_or_404(Photo, pk=pk)})
 
 
+# The pictures page shows a few photos: each is twelve files (AVIF, WebP and JPEG at four
+# widths), made when the page first asks for them.
+PICTURES_SHOWN = 4
+
+
+def pictures(request: HttpRequest) -> HttpResponse:
+    photos = Photo.objects.all()[:PICTURES_SHOWN]
+    return render(request, "gallery/pictures.html", {"photos": photos})
+
+
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PhotoUploadForm(request.POST, request.FILES)
