@@ -16,7 +16,7 @@ from ik_host.config import get_config
 from ik_host.formats import normalize_format
 
 FORMAT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "AVIF": {"quality": 60, "speed": 8},
+    "AVIF": {"quality": 65, "speed": 8},
     "WEBP": {"quality": 82, "method": 4},
 }
 
