@@ -60,6 +60,12 @@ DEFAULTS: dict[str, Any] = {
     # The placeholder computed with every cache file and kept in its record:
     # "thumbhash", "blurhash", "color" or "none" (docs/placeholders.md).
     "IMAGEKIT_PLACEHOLDER": "thumbhash",
+    # Save options per output format, under a spec's own options and over the engine's
+    # defaults (AVIF and WebP only): {"AVIF": {"quality": 60}} (docs/formats.md).
+    "IMAGEKIT_FORMAT_OPTIONS": {},
+    # Convert sources with a non-sRGB ICC profile to sRGB (False: django-imagekit's way, the
+    # profile copied and the colours shifted).
+    "IMAGEKIT_COLOR_MANAGEMENT": True,
 }
 
 # Read only where used, with None when unset, and never written into ``django.conf.settings``:

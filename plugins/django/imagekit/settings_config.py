@@ -53,8 +53,16 @@ def build_config() -> Config:
             max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,
             max_frames=settings.IMAGEKIT_MAX_SOURCE_FRAMES,
         ),
-        extra={"async": options} if options else {},
+        extra={"image_output": image_output_options(), **({"async": options} if options else {})},
     )
+
+
+def image_output_options() -> dict[str, Any]:
+    """What the image engines read from ``Config.extra["image_output"]``."""
+    return {
+        "format_options": settings.IMAGEKIT_FORMAT_OPTIONS or {},
+        "color_management": settings.IMAGEKIT_COLOR_MANAGEMENT,
+    }
 
 
 def async_options() -> dict[str, Any]:
