@@ -177,16 +177,10 @@ def ensure_project_env(env: str, tree: Path = REPO) -> dict[str, Any]:
     notes: dict[str, Any] = {"django_app": True}
 
     def install_project() -> None:
-        first = not (ENVS / env / ".bench-installed").exists()
-        reinstall = [] if first else ["--force-reinstall", "--no-deps"]
-        try:
-            pip(env, *reinstall, *[f"./{path}" for path in distributions], cwd=tree)
-            pip(env, *PROJECT_EXTRAS)
-        except subprocess.CalledProcessError:
-            if not first:  # a new dependency: install with dependencies
-                pip(env, *[f"./{path}" for path in distributions], *PROJECT_EXTRAS, cwd=tree)
-            else:
-                raise
+        paths = [f"./{path}" for path in distributions]
+        pip(env, *paths, *PROJECT_EXTRAS, cwd=tree)  # with any dependency added since
+        # The same version numbers: pip keeps what it has unless told to take these sources.
+        pip(env, "--force-reinstall", "--no-deps", *paths, cwd=tree)
 
     try:
         wanted = project_fingerprint(distributions, tree) + " " + " ".join(PROJECT_EXTRAS)
