@@ -1,4 +1,5 @@
-"""Generators this app registers itself: ``imagekit:thumbnail``, used by ``{% thumbnail %}``.
+"""Generators this app registers itself: ``imagekit:thumbnail``, used by ``{% thumbnail %}``, and
+``imagekit:picture``, by ``{% picture %}``.
 
 Imported by ``ImagekitConfig.ready()``; an app may unregister and replace it in its own
 ``imagegenerators`` module.
@@ -63,6 +64,15 @@ class Thumbnail(ImageSpec):
         return self._key
 
 
-register.generator("imagekit:thumbnail", Thumbnail)
+class PictureRendition(Thumbnail):
+    """A rendition of ``{% picture %}``: a ``Thumbnail`` of a source first turned upright from
+    its EXIF orientation (the engine's ``exif_transpose``), so a phone photo is not on its side
+    and its width and height are the upright ones."""
 
-__all__ = ["Thumbnail"]
+    options = {"exif_transpose": True}
+
+
+register.generator("imagekit:thumbnail", Thumbnail)
+register.generator("imagekit:picture", PictureRendition)
+
+__all__ = ["PictureRendition", "Thumbnail"]

@@ -13,7 +13,7 @@ from imagekit.conf import settings
 from imagekit.templatetags._generators import accepts_size, cache_file
 from imagekit.templatetags._sizes import SizeError, check_options, check_size, parse_size, shown
 
-DEFAULT_PICTURE_GENERATOR = "imagekit:thumbnail"
+DEFAULT_PICTURE_GENERATOR = "imagekit:picture"
 _WORDS = re.compile(r"[\s,]+")
 
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import override_settings
-from PIL import Image
+from PIL import Image, ImageOps
 
 from ik_defaults.cached_backends import CachedFileBackend
 from ik_host.source_facts import forget_source_facts
@@ -192,3 +192,66 @@ def test_mistakes_are_reported(photo):
         render("{% picture '300x200' photo crop='no' %}", photo=photo)
     with pytest.raises(ValueError, match="'glow'"):
         render("{% picture '300x200' photo placeholder='glow' %}", photo=photo)
+
+
+def oriented_jpeg(orientation):
+    """A 300x200 JPEG, red on its left third, whose EXIF says to turn it by ``orientation``."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (300, 200), (20, 20, 220))
+    image.paste((220, 20, 20), (0, 0, 90, 200))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    row = TagPhoto(title=f"turned {orientation}")
+    row.original.save(f"turned{orientation}.jpg", ContentFile(buffer.getvalue()))
+    return row.original
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_sources_are_turned_upright_and_sized_so(orientation):
+    source = oriented_jpeg(orientation)
+    sources, img = parts(render("{% picture '100x' source formats='webp' %}", source=source))
+
+    upright = (100, 150) if orientation >= 5 else (100, 67)
+    assert (int(img["width"]), int(img["height"])) == upright
+    made = stored(img["src"])
+    assert made.size == upright
+    webp = stored(entries(sources[0]["srcset"])[0][0])
+    assert webp.size == upright
+    assert made.getexif().get(0x0112, 1) == 1  # nothing left for a browser to turn again
+    # The red half of the source ends where its orientation puts it, as
+    # ImageOps.exif_transpose puts it.
+    expected = ImageOps.exif_transpose(Image.open(source.open("rb")))
+    expected = expected.resize(upright)
+    assert _red_side(made) == _red_side(expected)
+
+
+def _red_side(image):
+    """Which edge of ``image`` is red: left, right, top or bottom."""
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    edges = {
+        "left": rgb.getpixel((2, height // 2)),
+        "right": rgb.getpixel((width - 3, height // 2)),
+        "top": rgb.getpixel((width // 2, 2)),
+        "bottom": rgb.getpixel((width // 2, height - 3)),
+    }
+    return sorted(side for side, (red, _, blue) in edges.items() if red > blue)
+
+
+def test_the_placeholder_is_the_imgs_background(photo):
+    _, hashed = parts(render("{% picture '300x200' photo formats='' %}", photo=photo))
+    _, coloured = parts(
+        render(
+            "{% picture '300x200' photo formats='' placeholder='color' -- style='color: red' %}",
+            photo=photo,
+        )
+    )
+
+    assert hashed["style"].startswith("background: url(data:image/png;base64,")
+    assert hashed["style"].endswith(") center / cover no-repeat")
+    assert len(hashed["style"]) < 1024
+    # The photo is red on its left half and blue on its right: its colour is a mix of both.
+    colour = coloured["style"].removeprefix("background: ").removesuffix("; color: red")
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert red > 60 and blue > 60 and green < 60, colour
