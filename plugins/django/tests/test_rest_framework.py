@@ -84,6 +84,16 @@ def test_the_json_of_a_spec_field_and_of_a_picture(client, photo):
     assert picture["url"] == picture["sources"]["image/jpeg"][1]["url"]
 
 
+def test_placeholders_are_given_with_their_css(client, photo):
+    data = client.get(f"/photos/{photo.pk}/").json()
+
+    for name in ("thumbnail", "picture"):
+        placeholder = data[name]["placeholder"]
+        assert placeholder["kind"] == "thumbhash"
+        assert placeholder["css"].startswith("url(data:image/png;base64,")
+        assert placeholder["value"] and " " not in placeholder["value"]
+
+
 def test_an_empty_image_is_null(client):
     row = AdminPhoto.objects.create(title="empty")
     data = client.get(f"/photos/{row.pk}/").json()
