@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from ik_host.placeholders import Placeholder, forget_placeholders, placeholder_of
 from ik_host.state_records import CacheFileState, StateRecord, state_key
@@ -70,6 +71,16 @@ def test_generation_keeps_the_placeholder_in_the_cache_and_the_table(remote, dec
     assert Placeholder.load(row(file.name).placeholder) == placeholder
     assert file.placeholder == placeholder
     assert decodes == []  # computed while generating, not from the stored file
+
+
+def test_after_the_url_the_placeholder_costs_no_lookup(remote, decodes):
+    made_profile()
+    file = Profile.objects.get().avatar_thumbnail
+    assert file.url
+    remote.calls.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert file.placeholder.kind == "thumbhash"
+    assert sum(remote.calls.values()) == 0 and len(queries) == 0 and decodes == []
 
 
 def test_an_empty_cache_reads_it_from_the_table(remote, decodes):
