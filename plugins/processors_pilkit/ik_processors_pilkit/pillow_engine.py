@@ -524,7 +524,9 @@ def _encode(
         width=img.width,
         height=img.height,
         # From the processed pixels still in memory (an animation's first frame), not a decode.
-        placeholder=image_placeholder(img, placeholder, name=name),
+        placeholder=image_placeholder(
+            img, placeholder, name=name, format=output_format if autoconvert else None
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import IKError, ProcessingError
 from ik_host.placeholders import NO_PLACEHOLDER, Placeholder
-from ik_processors_pilkit.pillow_io import open_image
+from ik_processors_pilkit.pillow_io import autoconvert_for, open_image
 
 # The longest side of the rendition every kind is computed from: ThumbHash keeps at most 7
 # components a side, so a few times that in samples is plenty, and its cost grows with pixels.
@@ -34,17 +34,19 @@ _REDUCIBLE = frozenset({"RGB", "L"})
 
 
 def image_placeholder(
-    img: Image.Image, kind: str, *, name: str | None = None
+    img: Image.Image, kind: str, *, name: str | None = None, format: str | None = None
 ) -> Placeholder | None:
     """The ``kind`` placeholder of ``img`` (None for ``"none"``), from a small box-averaged
-    rendition. Raises ``ProcessingError`` naming ``name`` when it cannot be computed."""
+    rendition; with ``format``, of the image as that format stores it (a JPEG flattens
+    transparency onto white). Raises ``ProcessingError`` naming ``name`` when it fails."""
     if kind == NO_PLACEHOLDER:
         return None
     compute = _KINDS.get(kind)
     if compute is None:
         raise ValueError(f"placeholder {kind!r}: one of {', '.join(_KINDS)} or {NO_PLACEHOLDER!r}")
     try:
-        return compute(small_rendition(img))
+        small = small_rendition(img)
+        return compute(small if format is None else _as_stored(small, format))
     except IKError:
         raise
     except (OSError, ValueError, TypeError) as exc:
@@ -81,6 +83,17 @@ def small_rendition(img: Image.Image) -> Image.Image:
     if factor > 1:
         img = img.reduce(factor)
     return img if img.mode != "L" else img.convert("RGB")
+
+
+def _as_stored(small: Image.Image, format: str) -> Image.Image:
+    # What the encoder's conversion makes of the rendition (autoconvert_for, as on save), so
+    # that the placeholder matches the file, and the one computed later from the stored file.
+    if small.mode != "RGBa":
+        return small
+    stored = autoconvert_for(small.convert("RGBA"), format)
+    if stored.mode == "RGBA":
+        return small
+    return stored.convert("RGBA").convert("RGBa") if _has_alpha(stored) else stored.convert("RGB")
 
 
 def _has_alpha(img: Image.Image) -> bool:

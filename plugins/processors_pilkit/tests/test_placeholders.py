@@ -206,3 +206,29 @@ def test_the_engine_computes_a_placeholder_from_a_stored_file() -> None:
         io.BytesIO(jpeg(halves((300, 200), RED, BLUE))), "blurhash", name="CACHE/b.jpg"
     )
     assert placeholder.kind == "blurhash" and len(placeholder.value) == 28  # 4x3 components
+
+
+def png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_placeholder_shows_the_image_as_its_format_stores_it() -> None:
+    # Transparent on the left: a JPEG flattens it onto white, a PNG keeps it.
+    source = png(halves((600, 400), (0, 0, 0, 0), (200, 0, 0, 255)))
+    as_jpeg = PillowEngine().generate(Job(io.BytesIO(source), [], "JPEG", placeholder="thumbhash"))
+    flat = thumbhash_image(as_jpeg.placeholder)
+    assert flat.getpixel((0, flat.height // 2))[3] == 255  # opaque...
+    assert min(flat.getpixel((0, flat.height // 2))[:3]) > 200  # ...and white, as the JPEG is
+    as_png = PillowEngine().generate(Job(io.BytesIO(source), [], "PNG", placeholder="thumbhash"))
+    kept = thumbhash_image(as_png.placeholder)
+    assert kept.getpixel((0, kept.height // 2))[3] < 60
+
+
+@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP"])
+def test_generation_and_the_stored_file_give_the_same_colour(format: str) -> None:
+    source = png(halves((600, 400), (0, 0, 0, 0), (200, 0, 0, 255)))
+    made = PillowEngine().generate(Job(io.BytesIO(source), [], format, placeholder="color"))
+    stored = file_placeholder(io.BytesIO(made.getvalue()), "color", name=f"CACHE/x.{format}")
+    assert near(bytes.fromhex(made.placeholder.value[1:]), bytes.fromhex(stored.value[1:]), 6)
