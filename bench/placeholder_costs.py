@@ -2,7 +2,7 @@
 
 Run with the development virtualenv, from the repository root::
 
-    .venv/bin/python bench/placeholders.py [--count 100] [--size 1200x800]
+    .venv/bin/python bench/placeholder_costs.py [--count 100] [--size 1200x800]
 
 Each image is a deterministic photo-like picture (Mandelbrot detail in every channel, gradients
 and a sensor-like grain, so box averages are not flat), already decoded, as the engine holds the
