@@ -416,8 +416,8 @@ _WARM: ClearingMemo[CacheFile] = ClearingMemo(1024)
 def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: Any) -> CacheFile:
     """The cache file ``make()`` builds, made once per ``key`` (generator and source; None: not
     shareable) and configuration; each use gets a copy reading ``source``."""
-    # Pages render the same few files from fresh sources each request. The first caller's file
-    # stays lazy; a generator shaped or named per instance (``_shareable``) is made every time.
+    # Pages render the same few files from fresh sources each request. A generator shaped or
+    # named per instance (``_shareable``) is made every time.
     if key is None:
         return make()
     key = (get_config(), key)
@@ -425,23 +425,21 @@ def warm_cachefile(key: Hashable | None, make: Callable[[], CacheFile], source: 
     if kept is not None:
         return kept.copy(source=source)
     file = make()
-    if _shareable(file.generator):
-        kept = _named_twin(file, source)
-        if kept is not None:
-            # What the first use resolves (components, URL), the later copies share.
-            kept._resolved = file._resolved
-            _WARM.keep(key, kept)
+    if _shareable(file.generator) and _named(file):
+        kept = file.copy()
+        # What the first use resolves (components, URL), the later copies share.
+        kept._resolved = file._resolved
+        _WARM.keep(key, kept)
     return file
 
 
-def _named_twin(file: CacheFile, source: Any) -> CacheFile | None:
-    # A copy of ``file`` named from a copy of ``source``, taken now: the caller keeps its own file
-    # lazy, and may rename its source in place later (``FieldFile.save``).
+def _named(file: CacheFile) -> bool:
+    # Named now, from the source as it is: a later rename of the caller's source in place
+    # (``FieldFile.save``) must not rename the kept file.
     try:
-        twin = file.copy(source=copy.copy(source))
-        return twin if twin.name is not None else None
-    except Exception:  # not kept; an error comes again where the caller uses its file
-        return None
+        return file.name is not None
+    except Exception:  # not kept; the error comes again where the caller uses its file
+        return False
 
 
 def _shareable(generator: Any) -> bool:
