@@ -35,6 +35,7 @@ class Source:
     orientation: int | None  # EXIF orientation 1..8; None where the header does not say
     nbytes: int
     colour_key: bool  # an RGB/L image with a "transparency" colour (PNG tRNS)
+    icc_profile: bytes | None = None
 
     def within(self, limits: Limits) -> bool:
         """Whether the host's limits accept this source (else the Pillow engine refuses it)."""
@@ -81,4 +82,5 @@ def read_header(path: str | None, data: bytes | None) -> Source:
                 orientation=orientation,
                 nbytes=nbytes,
                 colour_key="transparency" in img.info,
+                icc_profile=img.info.get("icc_profile") or None,
             )

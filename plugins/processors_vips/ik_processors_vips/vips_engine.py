@@ -26,6 +26,8 @@ from ik_host.errors import UnknownFormat
 from ik_host.formats import normalize_format
 from ik_host.paths import source_name
 from ik_host.records import GeneratedImage, Job
+from ik_processors_pilkit.icc_srgb import is_srgb
+from ik_processors_pilkit.output_defaults import color_management, save_options
 from ik_processors_pilkit.pillow_engine import PillowEngine, draft_scale
 from ik_processors_vips import _vips
 from ik_processors_vips._plan import Unsupported, make_plan
@@ -118,13 +120,17 @@ class VipsEngine:
         img, mode = _vips.run(img, located.mode, plan.steps)
         if (img.width, img.height) != plan.size:  # never expected; Pillow has the last word
             raise Unsupported(f"vips made {img.width}x{img.height}, not {plan.size}")
-        img, data = encode(img, mode, output_format, options or {}, autoconvert)
+        options = save_options(output_format, options or {})  # the Pillow engine's defaults
+        img, data = encode(img, mode, output_format, options, autoconvert)
         return GeneratedImage(data, format=requested.upper(), width=img.width, height=img.height)
 
 
 def _check_source(located: Source, limits: Limits) -> None:
     if not located.within(limits):
         raise Unsupported("over the limits (the Pillow engine refuses it, naming the limit)")
+    icc = located.icc_profile
+    if icc and color_management() and not is_srgb(icc):
+        raise Unsupported("a profile other than sRGB (the Pillow engine converts the colours)")
     if located.format not in _SOURCE_FORMATS:
         raise Unsupported(f"{located.format} sources")
     if located.frames > 1 and located.format != "MPO":
