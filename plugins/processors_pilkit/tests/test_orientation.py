@@ -9,9 +9,11 @@ import pytest
 from PIL import ExifTags, Image
 
 from ik_host.records import Job
+from ik_host.specs import ImageSpec
+from ik_processors_pilkit import pillow_engine
 from ik_processors_pilkit.pilkit_base import Transpose
 from ik_processors_pilkit.pilkit_resize import ResizeToFill, ResizeToFit
-from ik_processors_pilkit.pillow_engine import PillowEngine, process
+from ik_processors_pilkit.pillow_engine import PillowEngine, decode_once, process
 
 RED, BLUE, GREEN = (255, 0, 0), (0, 0, 255), (0, 255, 0)
 # How a camera stores the upright picture for each orientation: the inverse of what
@@ -111,3 +113,37 @@ def test_the_option_never_reaches_the_encoder() -> None:
     with_option = process(stored(1), [], "PNG", {"exif_transpose": True})
     without = process(stored(1), [], "PNG", {"exif_transpose": False})
     assert decoded(with_option.getvalue()).tobytes() == decoded(without.getvalue()).tobytes()
+
+
+def spec_class(*processors, options=None) -> type:
+    class Spec(ImageSpec):
+        pass
+
+    Spec.processors, Spec.format, Spec.options = list(processors), "PNG", options
+    return Spec
+
+
+def test_a_shared_decode_is_fine_enough_for_the_upright_spec(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "turned.jpg"
+    path.write_bytes(stored(6, "JPEG", (1600, 800)))  # stored 800x1600, upright 1600x800
+    decodes = []
+    original = pillow_engine.open_image
+
+    def counting(*args, **kwargs):
+        img = original(*args, **kwargs)
+        decodes.append(img.size)
+        return img
+
+    monkeypatch.setattr(pillow_engine, "open_image", counting)
+    # Upright, 400x200 needs the decode at 1/2; read without its turn it would be 100x200 and
+    # take 1/4; the other spec (50x100 from the stored pixels) takes 1/8 alone.
+    specs = [
+        spec_class(ResizeToFit(400, 200), options={"exif_transpose": True})(source=str(path)),
+        spec_class(ResizeToFit(100, 100))(source=str(path)),
+    ]
+    with decode_once(specs):
+        upright_one, plain = (spec.generate() for spec in specs)
+    assert decodes == [(400, 800)]
+    assert (upright_one.width, upright_one.height) == (400, 200)
+    assert (plain.width, plain.height) == (50, 100)
+    assert_upright(decoded(upright_one.getvalue()))
