@@ -70,7 +70,7 @@ def test_every_frame_is_processed_and_kept(source_format: str, output: str) -> N
         assert near(frame.getpixel((15, 10))[:3], colour)
 
 
-@pytest.mark.parametrize("output", ["GIF", "WEBP"])
+@pytest.mark.parametrize("output", ["GIF", "WEBP", "AVIF", "PNG"])
 def test_transparency_is_kept_in_every_frame(output: str) -> None:
     source = animation("GIF", transparent=True)
     result = process(source, [], output, {"save_all": True})
