@@ -64,7 +64,7 @@ DEFAULTS: dict[str, Any] = {
     # defaults (AVIF and WebP only): {"AVIF": {"quality": 60}} (docs/formats.md).
     "IMAGEKIT_FORMAT_OPTIONS": {},
     # Convert sources with a non-sRGB ICC profile to sRGB (False: django-imagekit's way, the
-    # profile copied and the colours shifted).
+    # pixels left unconverted, so colours shift wherever the profile is lost).
     "IMAGEKIT_COLOR_MANAGEMENT": True,
 }
 
