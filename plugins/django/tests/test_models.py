@@ -66,6 +66,16 @@ def test_implicit_source_is_the_only_image_field():
         assert (img.format, img.size) == ("PNG", (30, 20))
 
 
+
+@pytest.fixture(autouse=True)
+def forget_new_source_groups():
+    """Models made inside a test (``isolate_apps``) have no table: the source groups their
+    fields register must not outlive the test, or a later census would query them."""
+    before = set(iter_source_groups())
+    yield
+    for generator_id, group in set(iter_source_groups()) - before:
+        unregister.source_group(generator_id, group)
+
 @isolate_apps("ik_testproject.testapp")
 def test_implicit_source_needs_exactly_one_image_field():
     with pytest.raises(ImproperlyConfigured, match=r"has none.*source="):
