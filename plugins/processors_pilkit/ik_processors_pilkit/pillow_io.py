@@ -23,6 +23,7 @@ from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import SourceImageError, SourceNotFound, SourceTooLarge
 from ik_host.formats import normalize_format
 from ik_host.paths import source_name
+from ik_host.source_facts import sniff_format
 from ik_processors_pilkit.header_size import header_size
 
 Image.init()
@@ -134,28 +135,16 @@ def _sniff(head: bytes) -> str | None:
     return "text" if all(ch.isprintable() or ch.isspace() for ch in decoded) else None
 
 
-# Pillow's format names for the signatures above: a file that starts with one is given to that
-# plugin alone (after ``Image.init`` Pillow would try dozens before JPEG).
-_PILLOW_FORMATS = {
-    "JPEG": ["JPEG"],
-    "PNG": ["PNG"],
-    "GIF": ["GIF"],
-    "TIFF": ["TIFF"],
-    "WebP": ["WEBP"],
-}
-
-
 def _pillow_formats(stream: IO[bytes]) -> list[str] | None:
-    """The Pillow plugin for ``stream``'s signature, or None (every plugin) when unknown."""
+    """The one Pillow plugin for the format ``stream``'s first bytes name, or None (every
+    plugin): after ``Image.init`` Pillow would try dozens before JPEG."""
     try:
-        head = stream.read(12)
+        head = stream.read(16)
         stream.seek(0)
     except (OSError, ValueError):
         return None
-    for signature, kind in _SIGNATURES:
-        if head.startswith(signature):
-            return _PILLOW_FORMATS[kind]
-    return _PILLOW_FORMATS["WebP"] if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+    kind = sniff_format(head)
+    return [kind] if kind in Image.OPEN else None
 
 
 def _sniff_stream(stream: IO[bytes]) -> str | None:
