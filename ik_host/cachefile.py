@@ -31,6 +31,9 @@ logger = logging.getLogger("ik_host.cachefile")
 class CacheFile:
     """The cache file of ``generator``; components default to the generator's, then config's."""
 
+    # Also on the class: a cache file unpickled from before it existed has none.
+    _ahead: tuple[Any, float] | None = None
+
     def __init__(
         self,
         generator: Any,
@@ -49,6 +52,8 @@ class CacheFile:
         self._resolved: dict[str, Any] = {}
         # The last record the backend saw saying this file exists (RememberingCacheFile).
         self.existence_record: StateRecord | None = None
+        # What ``make`` stores instead of generating: (image or its failure, seconds taken).
+        self._ahead: tuple[Any, float] | None = None
 
     # -- the generator, and the name it gives ----------------------------------------------------
 
@@ -129,6 +134,7 @@ class CacheFile:
         twin._file = None
         twin._resolved = dict(self._resolved)
         twin.existence_record = None
+        twin._ahead = None
         if source is not None:
             twin._reads_from = source
         return twin
@@ -155,12 +161,26 @@ class CacheFile:
         self._forced = force  # for a django-imagekit backend calling _generate()
         return self.cachefile_backend.generate(self, force)
 
+    def generated_ahead(self, outcome: Any, seconds: float = 0.0) -> None:
+        """Give ``make`` the image generated with others (``ik_host.rendition_sets``), or the
+        exception generating it raised: the next ``make`` stores or raises it, through the
+        backend's usual locks, records and events, instead of generating it again. None
+        forgets an outcome not used."""
+        self._ahead = None if outcome is None else (outcome, seconds)
+
     def make(self, replace: bool = False) -> StateRecord:
         """Generate and store the image in this process; ``replace`` overwrites (forced runs)."""
         name = self.name
         started = time.perf_counter()
+        ahead, self._ahead = self._ahead, None
         try:
-            content = self.generator.generate()
+            if ahead is None:
+                content = self.generator.generate()
+            elif isinstance(ahead[0], BaseException):
+                raise ahead[0]
+            else:
+                content = ahead[0]
+                started -= ahead[1]
             actual = self._store(name, content, replace)
         except Exception as exc:
             self._tell("failed", exception=exc)
@@ -347,6 +367,7 @@ class CacheFile:
         state["_file"] = None  # open handles do not travel
         state["_resolved"] = {}  # nor resolved components: the receiving side resolves its own
         state["existence_record"] = None
+        state["_ahead"] = None
         return state
 
 

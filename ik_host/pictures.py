@@ -13,6 +13,7 @@ from ik_host.formats import format_to_mimetype, normalize_format
 from ik_host.generators import generator_registry
 from ik_host.placeholders import placeholder_kind, placeholder_of
 from ik_host.protocols import ImmediateBackend, VerifyingStrategy
+from ik_host.rendition_sets import make_together, makes_here
 from ik_host.source_facts import SourceFacts, source_facts
 from ik_host.state_records import CacheFileState
 
@@ -92,21 +93,29 @@ def picture_set(
     make = make_file or (lambda kwargs: CacheFile(factory(**kwargs)))
     family = "PNG" if facts.alpha else "JPEG"
 
-    def files_of(format: str) -> list[tuple[int, CacheFile]]:
-        return [
+    files = {
+        format: [
             (each, make(_arguments(source, each, width, height, format, options)))
             for each in planned
         ]
-
+        for format in [*_modern(formats, family), family]
+    }
+    _make_missing([file for listed in files.values() for _, file in listed])
     sources = {}
     for format in _modern(formats, family):
-        made = [_candidate(file, facts, format) for _, file in files_of(format)]
+        made = [_candidate(file, facts, format) for _, file in files[format]]
         sources[format_to_mimetype(format)] = [each for each in made if each is not None]
     base = min(width, largest_width(width, height, facts))  # a small source: all it gives
-    img, srcset = _fallback(files_of(family), base, facts, family)
+    img, srcset = _fallback(files[family], base, facts, family)
     return PictureSet(
         sources, img, srcset, sizes or f"{base}px", placeholder_of(img.file, placeholder)
     )
+
+
+def _make_missing(files: list[CacheFile]) -> None:
+    """Where this process makes the files (``Simple``), the missing ones are made together:
+    one decode of the source for all of them, with an engine that can (``rendition_sets``)."""
+    make_together([file for file in files if makes_here(file) and not _made(file)])
 
 
 def _fallback(

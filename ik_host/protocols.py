@@ -8,7 +8,7 @@ every member, and a test keeps the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, Protocol, runtime_checkable
 
 from ik_host.placeholder_values import Placeholder
@@ -129,6 +129,16 @@ class ImmediateBackend(Protocol):
 
     def generate_now(self, file: CacheFileLike, force: bool = False) -> StateRecord:
         """Called by ``generateimages`` and queue workers: make the file here; its new record."""
+
+
+@runtime_checkable
+class RequestBackend(Protocol):
+    """Optional: a backend that says whether its ``generate`` makes files where asked."""
+
+    makes_in_request: bool
+
+    def generate_now(self, file: CacheFileLike, force: bool = False) -> StateRecord:
+        """As ``ImmediateBackend``'s: called by ``ik_host.rendition_sets`` to store a file."""
 
 
 @runtime_checkable
@@ -279,6 +289,15 @@ class PlaceholderEngine(Protocol):
 
 
 @runtime_checkable
+class SetEngine(Protocol):
+    """Optional: an engine that makes several jobs of one source together (the Pillow engine)."""
+
+    def generate_set(self, jobs: Sequence[Job]) -> list[EncodedImage | Exception]:
+        """Called by ``ik_host.rendition_sets`` for a picture set's missing renditions: each
+        job's image, or the exception making it raised, in job order."""
+
+
+@runtime_checkable
 class Processor(Protocol):
     """One step of a spec's pipeline. Registered by class (or factory)."""
 
@@ -389,6 +408,7 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
             RecordingBackend,
             StateBackend,
             ImmediateBackend,
+            RequestBackend,
             SchedulingBackend,
             KeyedBackend,
             QueueLibraryBackend,
@@ -397,7 +417,7 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
     "storage": (Storage, ()),
     "state_cache": (StateCache, (BulkStateCache, BulkWriteStateCache)),
     "record_store": (RecordStore, ()),
-    "engine": (Engine, (PlaceholderEngine,)),
+    "engine": (Engine, (PlaceholderEngine, SetEngine)),
     "image": (EncodedImage, (PlaceholderImage,)),
     "processor": (Processor, (SizeHintProcessor, RescalingProcessor, HashStateProcessor)),
     "namer": (Namer, ()),
@@ -439,8 +459,10 @@ __all__ = [
     "QueueLibraryBackend",
     "RecordingBackend",
     "RememberingCacheFile",
+    "RequestBackend",
     "RescalingProcessor",
     "SchedulingBackend",
+    "SetEngine",
     "SizeHintProcessor",
     "SourceSavedStrategy",
     "SourcedGenerator",

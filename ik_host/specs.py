@@ -134,10 +134,27 @@ class ImageSpec:
         return self._cachefile_name
 
     def generate(self) -> GeneratedImage:
-        """The processed image, encoded, in memory. Raises ``SourceImageError`` for bad input."""
+        """The processed image, encoded, in memory. Raises ``SourceImageError`` for bad input.
+        A closed source file (a Django field's) that the engine opens is closed again."""
+        source = self._source_or_none()
+        opened_here = is_closed(source)
+        try:
+            return get_engine(self.engine).generate(self.job())
+        finally:
+            if opened_here and not is_closed(source):
+                source.close()
+
+    def _source_or_none(self) -> Any:
+        try:
+            return self.source
+        except Exception:  # a source that cannot be resolved fails in job(), named
+            return None
+
+    def job(self) -> Job:
+        """What ``generate`` asks the engine to make (a picture set hands several at once)."""
         if self.source is None:
             raise MissingSource(f"{type(self).__name__} cannot generate without a source")
-        job = Job(
+        return Job(
             self.source,
             list(self.processors),
             self.format,
@@ -147,4 +164,14 @@ class ImageSpec:
             name=self.source_name,
             placeholder=get_config().placeholder,
         )
-        return get_engine(self.engine).generate(job)
+
+
+def is_closed(source: Any) -> bool:
+    """Whether ``source`` is a closed file (one that generating it opens)."""
+    return bool(getattr(source, "closed", False))
+
+
+def makes_jobs(generator: Any) -> bool:
+    """Whether ``generator`` generates by handing its ``job()`` to its engine, as
+    ``ImageSpec`` does (a class overriding ``generate`` may do more)."""
+    return isinstance(generator, ImageSpec) and type(generator).generate is ImageSpec.generate

@@ -307,6 +307,10 @@ class CachedFileBackend:
 class Simple(CachedFileBackend):
     """Generate missing cache files immediately and synchronously."""
 
+    # ``generate`` makes a missing file in the calling process (``RequestBackend``): a picture
+    # set's missing renditions may then be made together.
+    makes_in_request = True
+
     def generate(self, file: Any, force: bool = False) -> StateRecord | None:
         if force or not self.exists(file):
             return self.generate_now(file, force)

@@ -21,7 +21,7 @@ CASES: list[tuple[str, Callable[[], Any], str, set[type]]] = [
         "Simple",
         Simple,
         "backend",
-        {p.RecordingBackend, p.StateBackend, p.ImmediateBackend, p.KeyedBackend},
+        {p.RecordingBackend, p.StateBackend, p.ImmediateBackend, p.RequestBackend, p.KeyedBackend},
     ),
     ("FileSystemStorage", FileSystemStorage, "storage", set()),
     ("MemoryStateCache", MemoryStateCache, "state_cache", {p.BulkStateCache}),

@@ -545,6 +545,13 @@ class PillowEngine:
             placeholder=job.placeholder,
         )
 
+    def generate_set(self, jobs: Sequence[Job]) -> list[GeneratedImage | Exception]:
+        """The jobs of one picture set from one decode (``pillow_picture_sets``)."""
+        # Imported here: that module builds on this one.
+        from ik_processors_pilkit.pillow_picture_sets import generate_set  # noqa: PLC0415
+
+        return generate_set(jobs)
+
     def placeholder(self, file: Any, kind: str, *, name: str | None = None) -> Placeholder:
         """The ``kind`` placeholder of a stored image ``file`` (made before they were kept)."""
         placeholder = file_placeholder(file, kind, name=name)

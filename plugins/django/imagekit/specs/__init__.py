@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models.fields.files import FieldFile
 
-from ik_host.records import GeneratedImage
 from ik_host.specs import ImageSpec as HostImageSpec
 from imagekit.exceptions import MissingGeneratorId, MissingSource
 from imagekit.registry import generator_registry, register
@@ -30,10 +29,6 @@ class _FieldFileRef:
         return getattr(self.instance, self.attname)
 
 
-def _is_closed(source: Any) -> bool:
-    return bool(getattr(source, "closed", False))
-
-
 class ImageSpec(HostImageSpec):
     """Make an image from ``source`` (a path, an open file or a Django file)."""
 
@@ -47,16 +42,6 @@ class ImageSpec(HostImageSpec):
         return source
 
     source = property(_get_source, HostImageSpec.source.fset)
-
-    def generate(self) -> GeneratedImage:
-        """The processed image, in memory; a source opened for it is closed again."""
-        source = self.source
-        opened_here = _is_closed(source)
-        try:
-            return super().generate()
-        finally:
-            if opened_here and not _is_closed(source):
-                source.close()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
