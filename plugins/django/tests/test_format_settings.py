@@ -14,7 +14,7 @@ from ik_processors_pilkit.output_defaults import (
 from imagekit.conf import settings
 
 
-def test_the_defaults_change_nothing() -> None:
+def test_the_defaults_convert_colours_and_set_modern_formats_only() -> None:
     assert settings.IMAGEKIT_FORMAT_OPTIONS == {}
     assert settings.IMAGEKIT_COLOR_MANAGEMENT is True
     assert get_config().extra["image_output"] == {"format_options": {}, "color_management": True}
