@@ -1,25 +1,20 @@
-"""What a picture needs to know of its source before anything is decoded: its size, its format
-and whether it may be transparent, from the size the source declares or its first bytes."""
+"""What a picture needs to know of its source before anything is decoded: its size, its format,
+whether it may be transparent and its EXIF orientation, from the size the source declares and
+its header (``ik_host.image_headers``)."""
 
 from __future__ import annotations
 
 import io
 import os
-import struct
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from ik_host.components import get_engine
-from ik_host.errors import SourceImageError, UnknownExtension
+from ik_host.errors import SourceImageError, SourceNotFound, UnknownExtension
 from ik_host.formats import extension_to_format
+from ik_host.image_headers import ImageHeader
 from ik_host.memo import ClearingMemo
 from ik_host.paths import source_key, source_name
-
-# Enough for every header read here: a PNG's chunks before its pixels (an ICC profile included)
-# or a WebP's first chunk.
-HEAD_BYTES = 64 * 1024
-# Formats that cannot carry transparency: their pictures' fallback is a JPEG.
-OPAQUE_FORMATS = frozenset({"JPEG", "BMP"})
 
 
 @dataclass(frozen=True)
@@ -85,36 +80,41 @@ def _read_facts(
 ) -> SourceFacts:
     stream, owned = _stream(source, name)
     try:
-        head = stream.read(HEAD_BYTES)
-        if size is None:
-            stream.seek(0)
-            size = get_engine(engine).image_size(stream, name=name)
+        header = ImageHeader(stream)
+        format = header.format() or _format_of_name(name)
+        alpha = header.may_have_alpha(format)
+        orientation = header.orientation() if format == "JPEG" else 1
         stream.seek(0)
+        if size is None:
+            size = get_engine(engine).image_size(stream, name=name)
+            stream.seek(0)
     except SourceImageError:
         raise
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise SourceImageError(name, f"its header cannot be read: {exc}") from exc
     finally:
         if owned:
             stream.close()
-    format = sniff_format(head) or _format_of_name(name)
-    orientation = exif_orientation(head) if format == "JPEG" else 1
-    return SourceFacts(size[0], size[1], format, may_have_alpha(head, format), orientation)
+    return SourceFacts(size[0], size[1], format, alpha, orientation)
 
 
 def _stream(source: Any, name: str | None) -> tuple[IO[bytes], bool]:
-    """A readable stream at the source's start, and whether it is ours to close."""
-    if isinstance(source, (str, os.PathLike)):
-        try:
+    """A readable stream at the source's start, and whether it is ours to close: one opened
+    here, a closed Django File reopened here included (it is left closed, as it was found)."""
+    try:
+        if isinstance(source, (str, os.PathLike)):
             return open(source, "rb"), True
-        except OSError as exc:
-            raise SourceImageError(name, f"it cannot be opened: {exc}") from exc
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return io.BytesIO(source), True
-    if getattr(source, "closed", False) and hasattr(source, "open"):
-        source.open("rb")  # a closed Django File reopens through its storage
-    source.seek(0)
-    return source, False
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            return io.BytesIO(source), True
+        if getattr(source, "closed", False) and hasattr(source, "open"):
+            source.open("rb")  # reopens through its storage
+            return source, True
+        source.seek(0)
+        return source, False
+    except FileNotFoundError as exc:
+        raise SourceNotFound(name, f"cannot be read, it does not exist ({exc})") from exc
+    except OSError as exc:
+        raise SourceImageError(name, f"it cannot be opened: {exc}") from exc
 
 
 def _format_of_name(name: str | None) -> str | None:
@@ -122,90 +122,3 @@ def _format_of_name(name: str | None) -> str | None:
         return extension_to_format(os.path.splitext(name or "")[1]) if name else None
     except UnknownExtension:
         return None
-
-
-def sniff_format(head: bytes) -> str | None:
-    """The format the first bytes of a file say it is, for the common web formats."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
-        return "AVIF"
-    if head.startswith(b"BM"):
-        return "BMP"
-    return None
-
-
-def may_have_alpha(head: bytes, format: str | None) -> bool:
-    """Whether an image of ``format`` starting with ``head`` may be transparent; True when
-    the header cannot tell (a transparent source must not lose its alpha)."""
-    if format in OPAQUE_FORMATS:
-        return False
-    if format == "PNG":
-        return _png_alpha(head)
-    if format == "WEBP":
-        return _webp_alpha(head)
-    return True
-
-
-def _png_alpha(head: bytes) -> bool:
-    # Colour types 4 and 6 carry alpha; any other is transparent only with a tRNS chunk,
-    # which comes before the first IDAT.
-    if len(head) < 26:
-        return True
-    if head[25] in (4, 6):
-        return True
-    offset = 8
-    while offset + 8 <= len(head):
-        length, kind = struct.unpack(">I4s", head[offset : offset + 8])
-        if kind == b"tRNS":
-            return True
-        if kind == b"IDAT":
-            return False
-        offset += 12 + length
-    return True  # the chunks before the pixels run past what was read
-
-
-def _webp_alpha(head: bytes) -> bool:
-    kind = head[12:16]
-    if kind == b"VP8 ":
-        return False  # lossy without an alpha chunk
-    if kind == b"VP8X" and len(head) > 20:
-        return bool(head[20] & 0x10)
-    if kind == b"VP8L" and len(head) >= 25:
-        bits = int.from_bytes(head[21:25], "little")
-        return bool(bits >> 28 & 1)
-    return True
-
-
-def exif_orientation(head: bytes) -> int:
-    """The EXIF orientation (1 to 8) in a JPEG's first bytes; 1 when it has none."""
-    offset = 2
-    while offset + 4 <= len(head) and head[offset] == 0xFF:
-        marker = head[offset + 1]
-        length = int.from_bytes(head[offset + 2 : offset + 4], "big")
-        if marker == 0xDA:  # the pixels start: no EXIF after them
-            break
-        segment = head[offset + 4 : offset + 2 + length]
-        if marker == 0xE1 and segment.startswith(b"Exif\0\0"):
-            return _tiff_orientation(segment[6:])
-        offset += 2 + length
-    return 1
-
-
-def _tiff_orientation(tiff: bytes) -> int:
-    order = {b"II": "little", b"MM": "big"}.get(tiff[:2])
-    if order is None or len(tiff) < 8:
-        return 1
-    ifd = int.from_bytes(tiff[4:8], order)
-    count = int.from_bytes(tiff[ifd : ifd + 2], order)
-    for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
-        if tiff[entry : entry + 2] == (0x0112).to_bytes(2, order):
-            value = int.from_bytes(tiff[entry + 8 : entry + 10], order)
-            return value if 1 <= value <= 8 else 1
-    return 1

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from ik_host.config import set_config
-from ik_host.errors import PictureError, UnknownFormat
+from ik_host.errors import PictureError, SourceNotFound, UnknownFormat
 from ik_host.generators import generator_registry
+from ik_host.image_headers import may_have_alpha, sniff_format
 from ik_host.pictures import picture_set
 from ik_host.placeholder_values import Placeholder
-from ik_host.source_facts import forget_source_facts, may_have_alpha, sniff_format
+from ik_host.source_facts import forget_source_facts, source_facts
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
 from tests.host_fakes import FakeBackend, FakeEngine
@@ -264,3 +265,55 @@ def test_sizes_are_the_upright_sources_for_generators_that_turn_it(ik_fakes, ori
         source, 600, None, generator=UprightRendition, formats=[], source_size=(1200, 800)
     )
     assert widths(capped.img_srcset) == ([600, 800] if turned else [600, 900, 1200])
+
+
+class StoredFile:
+    """A file kept in a storage, as a Django field's is: closed until opened, which reads the
+    storage (``None`` there: the file was deleted)."""
+
+    def __init__(self, data: bytes | None, name: str) -> None:
+        self.data, self.name = data, name
+        self.stream: io.BytesIO | None = None
+        self.opened = 0
+
+    @property
+    def closed(self) -> bool:
+        return self.stream is None or self.stream.closed
+
+    def open(self, mode: str = "rb") -> None:
+        if self.data is None:
+            raise FileNotFoundError(2, "No such file or directory", self.name)
+        self.opened += 1
+        self.stream = io.BytesIO(self.data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.stream.seek(offset, whence)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def test_a_source_missing_from_its_storage_is_named(ik_fakes):
+    missing = StoredFile(None, "photos/gone.jpg")
+    with pytest.raises(SourceNotFound, match=r"photos/gone\.jpg") as raised:
+        picture_set(missing, 300, None, generator=Rendition, formats=[])
+    assert isinstance(raised.value, FileNotFoundError)  # as django-imagekit users catch it
+    with pytest.raises(SourceNotFound, match=r"gone\.jpg"):
+        picture_set("/nonexistent/gone.jpg", 300, None, generator=Rendition, formats=[])
+
+
+def test_a_closed_source_is_closed_again_after_its_header_is_read(ik_fakes):
+    source = StoredFile(b"FAKE 1200x800 JPEG\n", "photos/closed.jpg")
+    facts = source_facts(source)
+    assert (facts.width, facts.height, facts.format) == (1200, 800, "JPEG")
+    assert source.opened == 1 and source.closed
+
+    forget_source_facts()
+    opened = StoredFile(b"FAKE 1200x800 JPEG\n", "photos/open.jpg")
+    opened.open()
+    opened.read(5)
+    source_facts(opened)
+    assert not opened.closed and opened.opened == 1  # the caller's open file stays open

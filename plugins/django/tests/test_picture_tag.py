@@ -11,6 +11,7 @@ from django.test import override_settings
 from PIL import Image, ImageOps
 
 from ik_defaults.cached_backends import CachedFileBackend
+from ik_host.errors import SourceNotFound
 from ik_host.source_facts import forget_source_facts
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_testproject.images import image_content
@@ -255,3 +256,21 @@ def test_the_placeholder_is_the_imgs_background(photo):
     colour = coloured["style"].removeprefix("background: ").removesuffix("; color: red")
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     assert red > 60 and blue > 60 and green < 60, colour
+
+
+def test_a_deleted_source_raises_what_the_thumbnail_tag_raises(photo):
+    photo.storage.delete(photo.name)
+    with pytest.raises(Exception) as thumbnail:
+        render("{% thumbnail '300x200' photo %}", photo=photo)
+    with pytest.raises(type(thumbnail.value)) as picture:
+        render("{% picture '300x200' photo %}", photo=photo)
+
+    assert type(picture.value) is type(thumbnail.value) is SourceNotFound
+    assert photo.name in str(picture.value)
+
+
+def test_a_closed_field_file_is_closed_again(photo):
+    original = TagPhoto.objects.get(pk=photo.instance.pk).original
+    assert original.closed
+    render("{% picture '300x200' photo %}", photo=original)
+    assert original.closed

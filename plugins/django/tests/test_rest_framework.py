@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.template import Context, Template
 from django.urls import path
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from PIL import Image
 from rest_framework import generics, serializers
 
+from ik_host.errors import SourceNotFound
 from ik_host.source_facts import forget_source_facts
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import AdminPhoto
@@ -131,3 +133,24 @@ def test_the_field_works_without_drf_spectacular():
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"]
     assert hasattr(PictureField, "_spectacular_annotation")  # here, with it: the schema
+
+
+class PictureOnlySerializer(serializers.ModelSerializer):
+    picture = PictureField("300x200", source="original")
+
+    class Meta:
+        model = AdminPhoto
+        fields = ["picture"]
+
+
+def test_a_deleted_source_raises_what_the_thumbnail_tag_raises(photo):
+    photo.original.storage.delete(photo.original.name)
+    with pytest.raises(Exception) as thumbnail:
+        Template("{% load imagekit %}{% thumbnail '300x200' photo %}").render(
+            Context({"photo": photo.original})
+        )
+    with pytest.raises(type(thumbnail.value)) as picture:
+        PictureOnlySerializer(photo).data  # noqa: B018 (the field is computed on access)
+
+    assert type(picture.value) is type(thumbnail.value) is SourceNotFound
+    assert photo.original.name in str(picture.value)

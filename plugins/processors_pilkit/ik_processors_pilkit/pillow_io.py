@@ -22,9 +22,8 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import SourceImageError, SourceNotFound, SourceTooLarge
 from ik_host.formats import normalize_format
+from ik_host.image_headers import header_size, sniff_format
 from ik_host.paths import source_name
-from ik_host.source_facts import sniff_format
-from ik_processors_pilkit.header_size import header_size
 
 Image.init()
 
@@ -104,25 +103,16 @@ def _check_header(img: Image.Image, name: str | None, limits: Limits) -> None:
             raise SourceTooLarge(name, f"{frames} frames is over the limit of {limits.max_frames}")
 
 
-# File signatures, to say what a file that Pillow cannot open looks like.
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"II*\x00", "TIFF"),
-    (b"MM\x00*", "TIFF"),
-)
+# How an error message names a format where its name is not all capitals.
+_SHOWN_AS = {"WEBP": "WebP"}
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\) exceeds limit of (\d+) pixels")
 
 
 def _sniff(head: bytes) -> str | None:
     """What ``head`` (a file's first bytes) looks like: an image format, SVG, HTML or text."""
-    for signature, kind in _SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WebP"
+    kind = sniff_format(head)
+    if kind is not None:
+        return _SHOWN_AS.get(kind, kind)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
         return "SVG"

@@ -1,9 +1,12 @@
-"""The header reader gives Pillow's size for the files it knows and None for anything else, so
-``image_size`` answers as Pillow would, without Pillow's open for the common formats."""
+"""The host's header reader (``ik_host.image_headers``) on files Pillow wrote: it gives Pillow's
+size for the files it knows and None for anything else, so ``image_size`` answers as Pillow
+would without Pillow's open for the common formats; it reads Pillow's EXIF orientation and
+transparency; and a cache file's size costs a read of a few KB, not of the file."""
 
 from __future__ import annotations
 
 import io
+import random
 import struct
 
 import pytest
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageCms
 
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_processors_pilkit.header_size import header_size
+from ik_host.image_headers import ImageHeader, header_size
 from ik_processors_pilkit.pillow_io import image_size
 
 
@@ -98,3 +101,60 @@ def test_image_size_still_refuses_a_bomb(monkeypatch: pytest.MonkeyPatch) -> Non
     data = encoded((30, 30), "PNG")  # 900 pixels: over twice the limit
     with pytest.raises(SourceTooLarge, match=r"bomb\.png"):
         image_size(io.BytesIO(data), name="bomb.png")
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_the_orientation_is_the_one_pillow_wrote(orientation: int) -> None:
+    data = encoded((40, 30), "JPEG", exif=exif_with_orientation(orientation), icc_profile=SRGB)
+    assert ImageHeader(io.BytesIO(data)).orientation() == orientation
+    assert ImageHeader(encoded((40, 30), "JPEG")).orientation() == 1
+
+
+def translucent(format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (8, 8), (200, 0, 0, 100)).save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+TRANSPARENCY = {
+    "png rgb": (encoded((8, 8), "PNG"), False),
+    "png rgba": (translucent("PNG"), True),
+    "png palette with a transparent index": (
+        encoded((8, 8), "PNG", mode="P", transparency=0),
+        True,
+    ),
+    "png palette": (encoded((8, 8), "PNG", mode="P"), False),
+    "png with an icc profile": (encoded((8, 8), "PNG", icc_profile=SRGB), False),
+    "webp lossy": (encoded((8, 8), "WEBP"), False),
+    "webp lossy translucent": (translucent("WEBP"), True),
+    "webp lossless translucent": (translucent("WEBP", lossless=True), True),
+    "webp lossless rgb": (encoded((8, 8), "WEBP", lossless=True), False),
+    "jpeg": (encoded((8, 8), "JPEG"), False),
+}
+
+
+@pytest.mark.parametrize(("data", "alpha"), TRANSPARENCY.values(), ids=TRANSPARENCY.keys())
+def test_transparency_is_read_as_pillow_wrote_it(data: bytes, alpha: bool) -> None:
+    header = ImageHeader(io.BytesIO(data))
+    assert header.may_have_alpha(header.format()) is alpha
+
+
+class CountingStream(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.read_bytes = 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def test_a_cache_files_size_reads_a_few_kb_of_it() -> None:
+    buffer = io.BytesIO()
+    noise = Image.frombytes("RGB", (600, 400), random.Random(7).randbytes(600 * 400 * 3))
+    noise.save(buffer, "JPEG", quality=90, icc_profile=SRGB)
+    data = buffer.getvalue()
+    stream = CountingStream(data)
+    assert image_size(stream, name="big.jpg") == (600, 400)
+    assert len(data) > 64 * 1024 and stream.read_bytes <= 8 * 1024
