@@ -5,13 +5,16 @@ decoded once, at the JPEG DCT scale the largest rendition still needs, and turne
 the largest width is made from that decode by its own processors, and each smaller width is
 resampled from the next larger one (a pyramid), with the same Lanczos resample a rendition made
 alone gets, where that shows the same region of the source. Each width is then encoded in each
-of its formats, one job at a time, so one failing encode does not lose the others.
+of its formats, each job on its own (on ``image_threads`` threads), so one failing encode does
+not lose the others.
 """
 
 from __future__ import annotations
 
+import contextvars
 import pickle
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from typing import Any
 
@@ -21,6 +24,7 @@ from ik_host.errors import IKError, ProcessingError
 from ik_host.paths import source_key, source_name
 from ik_host.records import GeneratedImage, Job
 from ik_processors_pilkit._modes import resample
+from ik_processors_pilkit._strips import image_threads
 from ik_processors_pilkit.output_defaults import split_options
 from ik_processors_pilkit.pilkit_resize import Resize, ResizeToFill, ResizeToFit, Thumbnail
 from ik_processors_pilkit.pillow_engine import (
@@ -55,10 +59,32 @@ def generate_set(jobs: Sequence[Job]) -> list[Outcome]:
     source_format = img.format
     img, box, lists = _upright_once(img, box, lists, jobs[0].name)
     pixels = _renditions(img, box, lists, jobs[0].name)
-    outcomes: list[Outcome] = []
-    for job, made in zip(jobs, pixels, strict=True):
-        outcomes.append(made if isinstance(made, Exception) else _encoded(job, made, source_format))
-    return outcomes
+    return _encode_all(list(zip(jobs, pixels, strict=True)), source_format)
+
+
+def _encode_all(pairs: list[tuple[Job, Any]], source_format: str | None) -> list[Outcome]:
+    """Each job's pixels encoded, on ``image_threads`` threads: Pillow's encoders let go of
+    the GIL, and the set's encodes are independent. The largest start first."""
+
+    def encode(pair: tuple[Job, Any]) -> Outcome:
+        job, made = pair
+        return made if isinstance(made, Exception) else _encoded(job, made, source_format)
+
+    threads = min(image_threads(), len(pairs))
+    if threads < 2:
+        return [encode(pair) for pair in pairs]
+    order = sorted(range(len(pairs)), key=lambda index: -_pixels_of(pairs[index][1]))
+    # Each encode in a copy of the caller's context: what it set (a configuration's
+    # override, a request's) holds in the threads too.
+    contexts = [contextvars.copy_context() for _ in order]
+    with ThreadPoolExecutor(threads, thread_name_prefix="ik-picture-set") as pool:
+        made = pool.map(lambda context, index: context.run(encode, pairs[index]), contexts, order)
+        done = dict(zip(order, made, strict=True))
+    return [done[index] for index in range(len(pairs))]
+
+
+def _pixels_of(made: Any) -> int:
+    return 0 if isinstance(made, Exception) else made.width * made.height
 
 
 def _alone(job: Job) -> Outcome:
