@@ -1,8 +1,8 @@
 """Colour management: a source tagged with an RGB or CMYK profile other than sRGB is converted
 to sRGB once decoded, and the profile is dropped.
 
-Browsers show an untagged image as sRGB, so the converted output needs no profile at all (a
-Display P3 or CMYK profile weighs 0.5-3 KB, some over 500 KB). django-imagekit copies the pixels
+Browsers show an untagged image as sRGB, so the converted output needs no profile at all, and
+every file is spared its bytes (docs/performance.md). django-imagekit copies the pixels
 without converting them, so Display P3 photos and CMYK JPEGs shift colour wherever the profile
 is lost (a changed mode, a format without one). Untagged
 sources and sRGB-tagged ones are left exactly as they are (their output stays pilkit's); so are

@@ -22,8 +22,8 @@ from ik_processors_pilkit.pillow_io import autoconvert_for, open_image
 # components a side, so a few times that in samples is plenty, and its cost grows with pixels.
 SMALL_SIDE = 48
 # A large image is first point-sampled to this many samples a side per pixel of the rendition,
-# then box-averaged: reading every pixel of a large output costs most of the time, and the
-# averages of 8x8 samples stay within a grey level of the full average (docs/performance.md).
+# then box-averaged: reading every pixel of a large output costs most of the time, and a
+# placeholder needs only the average, which 8x8 samples keep (how closely: docs/performance.md).
 PRESAMPLE = 8
 # The longest side of the PNG a hash is drawn as: hashes hold no detail finer than this, and
 # browsers smooth the stretch, while the data URL stays under ``DATA_URL_LIMIT``.
