@@ -16,7 +16,7 @@ from ik_host.errors import CacheFileError, IKError, MissingSource
 from ik_host.memo import ClearingMemo
 from ik_host.placeholders import placeholder_of
 from ik_host.plugins import get_plugin_manager
-from ik_host.protocols import PlaceholderImage
+from ik_host.protocols import PlaceholderImage, SizedGenerator
 from ik_host.registry import get_registry
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
@@ -417,10 +417,12 @@ def _source_url(generator: Any) -> str | None:
 
 def _expected_size(generator: Any) -> tuple[int, int] | None:
     """The size ``generator`` makes, from its source's size and its processors' geometry."""
+    if not isinstance(generator, SizedGenerator):
+        return None
     try:
         source = generator.source
         return generator.output_size((source.width, source.height))
-    except Exception:  # no size known without decoding, or a generator that cannot tell
+    except Exception:  # no size known without decoding
         return None
 
 

@@ -12,7 +12,12 @@ from ik_host.errors import PictureError
 from ik_host.formats import format_to_mimetype, normalize_format
 from ik_host.generators import generator_registry
 from ik_host.placeholders import placeholder_kind, placeholder_of
-from ik_host.protocols import ImmediateBackend, VerifyingStrategy
+from ik_host.protocols import (
+    ImmediateBackend,
+    ProcessingGenerator,
+    SizedGenerator,
+    VerifyingStrategy,
+)
 from ik_host.rendition_sets import make_together, makes_here
 from ik_host.source_facts import SourceFacts, source_facts
 from ik_host.state_records import CacheFileState
@@ -85,31 +90,69 @@ def picture_set(
     """
     placeholder_kind(placeholder)  # a wrong kind fails before anything is made
     factory = generator_registry.get_class(generator) if isinstance(generator, str) else generator
-    facts = source_facts(source, source_size)
-    if turns_upright(factory):
-        facts = replace(facts, **dict(zip(("width", "height"), facts.upright_size(), strict=True)))
+    facts = _facts(source, source_size, factory)
     width, height = _base_size(width, height, facts)
-    planned = plan_widths(width, height, facts, widths)
-    make = make_file or (lambda kwargs: CacheFile(factory(**kwargs)))
     family = "PNG" if facts.alpha else "JPEG"
-
+    make = make_file or (lambda kwargs: CacheFile(factory(**kwargs)))
+    shape = _Shape(source, width, height, options)
+    planned = plan_widths(width, height, facts, widths)
     files = {
-        format: [
-            (each, make(_arguments(source, each, width, height, format, options)))
-            for each in planned
-        ]
-        for format in [*_modern(formats, family), family]
+        format: shape.files(planned, format, make) for format in [*_modern(formats, family), family]
     }
-    _make_missing([file for listed in files.values() for _, file in listed])
-    sources = {}
-    for format in _modern(formats, family):
-        made = [_candidate(file, facts, format) for _, file in files[format]]
-        sources[format_to_mimetype(format)] = [each for each in made if each is not None]
     base = min(width, largest_width(width, height, facts))  # a small source: all it gives
+    _make_missing([file for listed in files.values() for _, file in listed])
+    sources = _sources(files, family, facts)
     img, srcset = _fallback(files[family], base, facts, family)
     return PictureSet(
         sources, img, srcset, sizes or f"{base}px", placeholder_of(img.file, placeholder)
     )
+
+
+def _facts(source: Any, source_size: tuple[int, int] | None, factory: Any) -> SourceFacts:
+    """The source's facts, its size the upright one where the generator turns it upright."""
+    facts = source_facts(source, source_size)
+    if not turns_upright(factory):
+        return facts
+    width, height = facts.upright_size()
+    return replace(facts, width=width, height=height)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What every rendition of one picture shares: its source, the base size it scales, and
+    the generator's options."""
+
+    source: Any
+    width: int
+    height: int | None
+    options: Mapping[str, Any] | None
+
+    def files(self, widths: list[int], format: str, make: FileMaker) -> list[tuple[int, CacheFile]]:
+        """The cache file of each of ``widths`` in ``format``, by width."""
+        return [(width, make(self.arguments(width, format))) for width in widths]
+
+    def arguments(self, width: int, format: str) -> dict[str, Any]:
+        """The generator's arguments for the rendition ``width`` wide, at the base's shape."""
+        height = None if self.height is None else max(1, round(self.height * width / self.width))
+        return {
+            **(self.options or {}),
+            "source": self.source,
+            "width": width,
+            "height": height,
+            "format": format,
+        }
+
+
+def _sources(
+    files: dict[str, list[tuple[int, CacheFile]]], family: str, facts: SourceFacts
+) -> dict[str, list[Candidate]]:
+    """Per modern MIME type, the renditions made so far (the others' making asked for)."""
+    sources = {}
+    for format, listed in files.items():
+        if format != family:
+            made = [_candidate(file, facts, format) for _, file in listed]
+            sources[format_to_mimetype(format)] = [each for each in made if each is not None]
+    return sources
 
 
 def _make_missing(files: list[CacheFile]) -> None:
@@ -130,7 +173,9 @@ def _fallback(
 def turns_upright(factory: Any) -> bool:
     """Whether the generator's class asks the engine to turn sources upright from their EXIF
     orientation first (the ``exif_transpose`` option): then sizes are the upright source's."""
-    options = getattr(factory, "options", None)
+    if not isinstance(factory, ProcessingGenerator):  # checked on the class, as registered
+        return False
+    options = factory.options
     return isinstance(options, Mapping) and bool(options.get("exif_transpose"))
 
 
@@ -179,18 +224,6 @@ def _modern(formats: Sequence[str], family: str) -> list[str]:
     return [each for each in dict.fromkeys(names) if each != family]
 
 
-def _arguments(
-    source: Any,
-    width: int,
-    base_width: int,
-    base_height: int | None,
-    format: str,
-    options: Mapping[str, Any] | None,
-) -> dict[str, Any]:
-    height = None if base_height is None else max(1, round(base_height * width / base_width))
-    return {**(options or {}), "source": source, "width": width, "height": height, "format": format}
-
-
 def _candidate(file: CacheFile, facts: SourceFacts, format: str) -> Candidate | None:
     """The rendition of ``file`` if it is made; its making asked for either way."""
     url = file.url  # tells the strategy the file is needed: a deferring backend schedules it
@@ -212,9 +245,8 @@ def _img_candidate(file: CacheFile, facts: SourceFacts, format: str) -> Candidat
 def _described(file: CacheFile, url: str, facts: SourceFacts, format: str) -> Candidate:
     # The size from the generator's geometry: nothing decoded, nothing read back.
     size = None
-    output_size = getattr(file.generator, "output_size", None)
-    if output_size is not None:
-        size = output_size((facts.width, facts.height))
+    if isinstance(file.generator, SizedGenerator):
+        size = file.generator.output_size((facts.width, facts.height))
     width, height = size if size is not None else file.dimensions
     return Candidate(url, width, height, format_to_mimetype(format), file)
 

@@ -133,12 +133,10 @@ class ImmediateBackend(Protocol):
 
 @runtime_checkable
 class RequestBackend(Protocol):
-    """Optional: a backend that says whether its ``generate`` makes files where asked."""
+    """Optional, with ``ImmediateBackend``: a backend that says whether its ``generate`` makes
+    files where asked; picture sets then make renditions together through ``generate_now``."""
 
     makes_in_request: bool
-
-    def generate_now(self, file: CacheFileLike, force: bool = False) -> StateRecord:
-        """As ``ImmediateBackend``'s: called by ``ik_host.rendition_sets`` to store a file."""
 
 
 @runtime_checkable
@@ -379,6 +377,16 @@ class ProcessingGenerator(Protocol):
 
     processors: Any
     format: str | None
+    options: Mapping[str, Any] | None
+
+
+@runtime_checkable
+class SizedGenerator(Protocol):
+    """Optional: a generator that tells the size it makes without making it (``ImageSpec``)."""
+
+    def output_size(self, source_size: Size) -> Size | None:
+        """Called by ``ik_host.pictures`` for each rendition's width and height, and by the cache
+        file for a pending file's: the size made from a ``source_size`` source, None if unknown."""
 
 
 @runtime_checkable
@@ -427,6 +435,7 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
             ConfiguredGenerator,
             SourcedGenerator,
             ProcessingGenerator,
+            SizedGenerator,
             HashKeyedGenerator,
             ArgumentsGenerator,
         ),
@@ -464,6 +473,7 @@ __all__ = [
     "SchedulingBackend",
     "SetEngine",
     "SizeHintProcessor",
+    "SizedGenerator",
     "SourceSavedStrategy",
     "SourcedGenerator",
     "StateBackend",

@@ -11,7 +11,7 @@ from typing import Any
 
 from ik_host.cachefile import CacheFile
 from ik_host.components import get_engine
-from ik_host.protocols import RequestBackend, SetEngine
+from ik_host.protocols import ImmediateBackend, RequestBackend, SetEngine
 from ik_host.records import Job
 from ik_host.specs import is_closed, makes_jobs
 
@@ -20,9 +20,14 @@ logger = logging.getLogger("ik_host.rendition_sets")
 
 def makes_here(file: CacheFile) -> bool:
     """Whether ``file``'s backend makes missing files in the requesting process (``Simple``)
-    rather than putting them on a queue: it says so (``RequestBackend``)."""
+    rather than putting them on a queue: it says so (``RequestBackend``), and can be asked to
+    store each file made together (``ImmediateBackend``)."""
     backend = file.cachefile_backend
-    return isinstance(backend, RequestBackend) and backend.makes_in_request is True
+    return (
+        isinstance(backend, RequestBackend)
+        and isinstance(backend, ImmediateBackend)
+        and backend.makes_in_request is True
+    )
 
 
 def make_together(files: Sequence[CacheFile]) -> None:

@@ -12,8 +12,9 @@ from ik_host.config import set_config
 from ik_host.errors import PictureError, SourceNotFound, UnknownFormat
 from ik_host.generators import generator_registry
 from ik_host.image_headers import may_have_alpha, sniff_format
-from ik_host.pictures import picture_set
+from ik_host.pictures import picture_set, turns_upright
 from ik_host.placeholder_values import Placeholder
+from ik_host.rendition_sets import makes_here
 from ik_host.source_facts import forget_source_facts, source_facts
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
@@ -317,3 +318,24 @@ def test_a_closed_source_is_closed_again_after_its_header_is_read(ik_fakes):
     opened.read(5)
     source_facts(opened)
     assert not opened.closed and opened.opened == 1  # the caller's open file stays open
+
+
+def test_generator_and_backend_members_are_read_through_their_protocols():
+    class Flagged:  # says it makes files in requests, but cannot be asked to store one here
+        makes_in_request = True
+
+    class FlaggedImmediate(Flagged):
+        def generate_now(self, file, force=False): ...
+
+    file = type("File", (), {})()
+    file.cachefile_backend = Flagged()
+    assert not makes_here(file)
+    file.cachefile_backend = FlaggedImmediate()
+    assert makes_here(file)
+
+    def factory(**kwargs):  # a plain function: no options, so sizes are the stored source's
+        return UprightRendition(**kwargs)
+
+    factory.options = {"exif_transpose": True}
+    assert turns_upright(UprightRendition) and not turns_upright(Rendition)
+    assert not turns_upright(factory)
