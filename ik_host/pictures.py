@@ -11,7 +11,7 @@ from ik_host.cachefile import CacheFile
 from ik_host.errors import PictureError
 from ik_host.formats import format_to_mimetype, normalize_format
 from ik_host.generators import generator_registry
-from ik_host.placeholders import placeholder_kind, placeholder_of
+from ik_host.placeholders import ask_placeholder, placeholder_kind, placeholder_of
 from ik_host.protocols import (
     ImmediateBackend,
     ProcessingGenerator,
@@ -100,6 +100,7 @@ def picture_set(
         format: shape.files(planned, format, make) for format in [*_modern(formats, family), family]
     }
     base = min(width, largest_width(width, height, facts))  # a small source: all it gives
+    ask_placeholder(dict(files[family])[base], placeholder)  # the img's, computed with it
     _make_missing([file for listed in files.values() for _, file in listed])
     sources = _sources(files, family, facts)
     img, srcset = _fallback(files[family], base, facts, family)

@@ -10,6 +10,9 @@ PLACEHOLDER_KINDS = ("thumbhash", "blurhash", "color")
 NO_PLACEHOLDER = "none"
 
 _COLOR = re.compile(r"#[0-9a-f]{6}")
+# The only data URL kept: it goes into a style attribute, so a value from a cache or a database
+# must not be able to close the url() and add CSS of its own.
+_DATA_URL = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+=*")
 # Neither a hash (base64, base83) nor a data URL holds a space: one joins the parts in a record.
 _SEPARATOR = " "
 
@@ -33,8 +36,10 @@ class Placeholder:
                 raise ValueError(
                     f"a color placeholder is '#rrggbb' in lower case, not {self.value!r}"
                 )
-        elif not self.value or not self.data_url.startswith("data:image/"):
-            raise ValueError(f"a {self.kind} placeholder needs its value and a data:image/ URL")
+        elif not self.value or not _DATA_URL.fullmatch(self.data_url):
+            raise ValueError(
+                f"a {self.kind} placeholder needs its value and a data:image/png;base64 URL"
+            )
         if any(_SEPARATOR in part for part in (self.value, self.data_url)):
             raise ValueError(f"a placeholder's value and data URL hold no space: {self.value!r}")
 

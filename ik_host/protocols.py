@@ -116,6 +116,15 @@ class RecordingBackend(Protocol):
 
 
 @runtime_checkable
+class PlaceholderBackend(Protocol):
+    """Optional: a backend that keeps a placeholder computed after its file was made."""
+
+    def set_placeholder(self, file: NamedFile, record: StateRecord) -> None:
+        """Called by ``placeholder_of``: ``record`` is the file's with its new placeholder;
+        the record store learns the placeholder alone (the file was not made again)."""
+
+
+@runtime_checkable
 class StateBackend(Protocol):
     """Optional: django-imagekit's ``get_state``, the bare state without the record."""
 
@@ -414,6 +423,7 @@ ROLES: dict[str, tuple[type, tuple[type, ...]]] = {
         Backend,
         (
             RecordingBackend,
+            PlaceholderBackend,
             StateBackend,
             ImmediateBackend,
             RequestBackend,
@@ -463,6 +473,7 @@ __all__ = [
     "KeyedBackend",
     "NamedFile",
     "Namer",
+    "PlaceholderBackend",
     "ProcessingGenerator",
     "Processor",
     "QueueLibraryBackend",

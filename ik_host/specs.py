@@ -15,6 +15,7 @@ from ik_host.errors import MissingSource
 from ik_host.hashing import named_spec_hash, spec_hash
 from ik_host.memo import ClearingMemo, Identity
 from ik_host.paths import source_name
+from ik_host.placeholders import wanted_placeholder
 from ik_host.records import GeneratedImage, Job
 
 # The attributes a spec's hash is made of, besides the source name.
@@ -52,6 +53,9 @@ class ImageSpec:
     cachefile_strategy: Any = None
     limits: Any = None
     engine: Any = None
+    # A placeholder kind (or True: the configured one) to compute with the pixels, for a
+    # generator whose files are shown with their placeholder (docs/placeholders.md).
+    placeholder: str | bool | None = None
 
     def __init__(self, source: Any = None) -> None:
         self.source = source
@@ -162,7 +166,7 @@ class ImageSpec:
             self.autoconvert,
             limits=self.limits or get_config().limits,
             name=self.source_name,
-            placeholder=get_config().placeholder,
+            placeholder=wanted_placeholder(self),
         )
 
 

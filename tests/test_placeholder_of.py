@@ -11,6 +11,7 @@ import pytest
 
 from ik_host.cachefile import CacheFile
 from ik_host.config import Config, set_config
+from ik_host.pictures import picture_set
 from ik_host.placeholders import Placeholder, forget_placeholders, placeholder_of
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.testing import Thumbnail
@@ -42,8 +43,8 @@ def test_css_is_a_colour_or_the_data_url_stretched_to_cover() -> None:
         (("dominant", "#000000"), "one of thumbhash, blurhash, color"),
         (("color", "red"), "#rrggbb"),
         (("color", "#FFFFFF"), "lower case"),
-        (("thumbhash", "abc"), "data:image/ URL"),
-        (("blurhash", "", DATA_URL), "data:image/ URL"),
+        (("thumbhash", "abc"), "data:image/png;base64 URL"),
+        (("blurhash", "", DATA_URL), "data:image/png;base64 URL"),
         (("blurhash", "a b", DATA_URL), "no space"),
     ],
 )
@@ -67,6 +68,26 @@ def test_a_dump_loads_back(placeholder: Placeholder) -> None:
 @pytest.mark.parametrize("value", [None, "", 7, "thumbhash", "color #12", "x y z w"])
 def test_anything_else_loads_as_no_placeholder(value: Any) -> None:
     assert Placeholder.load(value) is None
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "thumbhash abc data:image/png;base64,iVBO);background:url(//evil.example/x)",
+        "thumbhash abc data:image/png;base64,iVBO)",
+        "thumbhash abc data:image/svg+xml;base64,PHN2Zz4=",
+        "thumbhash abc data:image/png,raw",
+        "thumbhash abc data:image/png;base64,iVBO=x",
+        'blurhash abc data:image/png;base64,iVBO"',
+        "color #102030;background:url(//evil.example/x)",
+        "color #10203g",
+    ],
+)
+def test_a_value_that_could_escape_its_css_loads_as_no_placeholder(hostile: str) -> None:
+    # A state cache or record table written by someone else goes into a style attribute.
+    assert Placeholder.load(hostile) is None
+    record = StateRecord.load(("exists", 40, 30, 1234, None, hostile))
+    assert record == StateRecord(CacheFileState.EXISTS, 40, 30, 1234)
 
 
 def test_the_configured_kind_is_checked() -> None:
@@ -107,15 +128,59 @@ def test_a_record_with_only_a_placeholder_is_not_dumped_as_a_bare_state() -> Non
 # -- placeholder_of ----------------------------------------------------------------------------
 
 
-def test_generation_records_the_engines_placeholder(ik_fakes: Fakes) -> None:
+class Shown(Thumbnail):
+    """A generator whose files are shown with their placeholder, as a picture's img is."""
+
+    placeholder = True
+
+
+def test_a_plain_spec_asks_the_engine_for_no_placeholder(ik_fakes: Fakes) -> None:
     file = CacheFile(Thumbnail(source=SOURCE))
+    assert file.url
+    (job,) = ik_fakes.engine.jobs
+    assert job.placeholder == "none"
+    assert file.state().placeholder is None  # nothing kept in the state cache either
+    assert ik_fakes.engine.placeheld == []
+
+
+def test_a_plain_spec_file_computes_its_placeholder_once_then_reads_the_record(
+    ik_fakes: Fakes,
+) -> None:
+    file = CacheFile(Thumbnail(source=SOURCE))
+    assert file.url
+    expected = fake_placeholder("thumbhash", (40, 30))
+    assert file.placeholder == expected
+    assert ik_fakes.backend.records[file.name].placeholder == expected
+    assert CacheFile(Thumbnail(source=SOURCE)).placeholder == expected  # another object
+    assert ik_fakes.engine.placeheld == [(file.name, "thumbhash")]  # once
+    assert len(ik_fakes.engine.jobs) == 1
+
+
+@pytest.mark.parametrize(("wanted", "kind"), [(True, "thumbhash"), ("color", "color")])
+def test_a_generator_asking_for_one_has_it_computed_with_its_pixels(
+    ik_fakes: Fakes, wanted: Any, kind: str
+) -> None:
+    spec = Thumbnail(source=SOURCE)
+    spec.placeholder = wanted
+    file = CacheFile(spec)
+    assert file.url
+    (job,) = ik_fakes.engine.jobs
+    assert job.placeholder == kind
+    expected = fake_placeholder(kind, (40, 30))
+    assert file.state().placeholder == expected
+    assert placeholder_of(file, kind) == expected
+    assert ik_fakes.engine.placeheld == []  # nothing decoded again
+
+
+def test_generation_records_the_engines_placeholder(ik_fakes: Fakes) -> None:
+    file = CacheFile(Shown(source=SOURCE))
     assert file.url
     (job,) = ik_fakes.engine.jobs
     assert job.placeholder == "thumbhash"  # the configured kind, asked of the engine
     expected = fake_placeholder("thumbhash", (40, 30))
     assert file.state().placeholder == expected
     assert file.placeholder == expected
-    assert CacheFile(Thumbnail(source=SOURCE)).placeholder == expected  # another object
+    assert CacheFile(Shown(source=SOURCE)).placeholder == expected  # another object
     assert ik_fakes.engine.placeheld == []  # nothing decoded again
     assert len(ik_fakes.engine.jobs) == 1
 
@@ -134,22 +199,59 @@ def test_a_file_made_before_placeholders_gets_one_once(ik_fakes: Fakes) -> None:
 def test_another_kind_is_computed_once_and_the_record_keeps_the_configured_one(
     ik_fakes: Fakes,
 ) -> None:
-    file = CacheFile(Thumbnail(source=SOURCE))
+    file = CacheFile(Shown(source=SOURCE))
     color = placeholder_of(file, "color")
     assert color == fake_placeholder("color", (40, 30))
-    assert placeholder_of(CacheFile(Thumbnail(source=SOURCE)), "color") == color
+    assert placeholder_of(CacheFile(Shown(source=SOURCE)), "color") == color
     assert ik_fakes.engine.placeheld == [(file.name, "color")]
     assert file.state().placeholder.kind == "thumbhash"
 
 
 def test_a_changed_setting_replaces_the_recorded_kind(ik_fakes: Fakes) -> None:
-    file = CacheFile(Thumbnail(source=SOURCE))
+    file = CacheFile(Shown(source=SOURCE))
     assert file.placeholder.kind == "thumbhash"
     set_config(ik_fakes.config(placeholder="blurhash"))
     assert file.placeholder == fake_placeholder("blurhash", (40, 30))
     assert file.state().placeholder.kind == "blurhash"
-    assert CacheFile(Thumbnail(source=SOURCE)).placeholder.kind == "blurhash"
+    assert CacheFile(Shown(source=SOURCE)).placeholder.kind == "blurhash"
     assert ik_fakes.engine.placeheld == [(file.name, "blurhash")]
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"), [(None, "FileNotFoundError"), (b"not an image\n", "SourceImageError")]
+)
+def test_a_recorded_file_gone_or_unreadable_has_no_placeholder_and_says_why(
+    ik_fakes: Fakes, caplog: pytest.LogCaptureFixture, content: bytes | None, cause: str
+) -> None:
+    file = CacheFile(Thumbnail(source=SOURCE))
+    assert file.url  # recorded as existing
+    ik_fakes.storage.delete(file.name)
+    if content is not None:
+        ik_fakes.storage.save(file.name, io.BytesIO(content))
+    with caplog.at_level("WARNING", logger="ik_host.placeholders"):
+        assert placeholder_of(CacheFile(Thumbnail(source=SOURCE))) is None
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "ik_host.placeholders"]
+    assert file.name in message and cause in message
+    assert ik_fakes.backend.records[file.name].placeholder is None  # nothing made up
+
+
+class ClearedBetween(dict):
+    """A memo that another thread empties between a membership test and the read."""
+
+    def __contains__(self, key: object) -> bool:
+        self.clear()
+        return True
+
+
+def test_a_concurrent_clear_of_the_other_kinds_is_a_miss(
+    ik_fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = CacheFile(Shown(source=SOURCE))
+    assert file.url
+    memo = ClearedBetween()
+    memo.keep = memo.__setitem__  # type: ignore[attr-defined]
+    monkeypatch.setattr("ik_host.placeholders._OTHER_KINDS", memo)
+    assert placeholder_of(file, "color") == fake_placeholder("color", (40, 30))
 
 
 def test_none_computes_nothing(ik_fakes: Fakes) -> None:
@@ -220,3 +322,29 @@ def test_a_computed_placeholder_reaches_the_record_store(ik_fakes: Fakes) -> Non
 
 def _fake_bytes(width: int, height: int) -> Any:
     return io.BytesIO(f"FAKE {width}x{height} JPEG\n".encode())
+
+
+class Sized(Thumbnail):
+    """A generator taking what ``imagekit:thumbnail`` takes (its size is the fake engine's)."""
+
+    def __init__(self, source: Any = None, width: Any = None, height: Any = None, **kw: Any):
+        self.format = kw.get("format")
+        self.options = {"width": width}  # one file per width
+        super().__init__(source=source)
+
+
+def test_a_picture_set_asks_only_its_img_rendition_for_a_placeholder(ik_fakes: Fakes) -> None:
+    source = io.BytesIO(b"FAKE 1200x800 JPEG\n")
+    source.name = "photos/a.jpg"
+    pictures = picture_set(source, 400, None, generator=Sized, formats=["WEBP"])
+    asked = {(job.format, job.options["width"]): job.placeholder for job in ik_fakes.engine.jobs}
+    assert asked == {
+        ("WEBP", 400): "none",
+        ("WEBP", 600): "none",
+        ("WEBP", 800): "none",
+        ("JPEG", 400): "thumbhash",  # the img, shown with it
+        ("JPEG", 600): "none",
+        ("JPEG", 800): "none",
+    }
+    assert pictures.placeholder == pictures.img.file.state().placeholder is not None
+    assert ik_fakes.engine.placeheld == []  # computed with the pixels, not decoded again

@@ -11,6 +11,7 @@ from tests.protocol_checks import signature_problems
 
 FILLS = {
     p.RecordingBackend,
+    p.PlaceholderBackend,
     p.StateBackend,
     p.ImmediateBackend,
     p.SchedulingBackend,

@@ -131,6 +131,16 @@ class CachedFileBackend:
         if store is not None and (record.size is not None or record.state is not _EXISTS):
             store.save(file, record)
 
+    def set_placeholder(self, file: Any, record: StateRecord) -> None:
+        """Keep ``record``, whose placeholder was computed after the file was made: whole in
+        the state cache; without its sizes in the record store, which then leaves the row's
+        sizes and made time alone (the file was not made again)."""
+        self.cache_set(self.get_key(file), record.dump(), self.timeout_for(record.state))
+        self._remember(file, record)
+        store = get_config().record_store
+        if store is not None:
+            store.save(file, record._replace(width=None, height=None, size=None))
+
     # -- the record store, between the state cache and the storage -------------------------------
 
     def _recorded(self, file: Any, key: str) -> StateRecord | None:

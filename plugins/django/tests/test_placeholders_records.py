@@ -1,6 +1,7 @@
-"""Placeholders in the Django app: kept in the state cache and the record table with the file's
-record, read back by a process with an empty cache, computed once for a file recorded before
-placeholders were (an old dump), and the table of a project that has not migrated to 0002."""
+"""Placeholders in the Django app: a plain spec's generation computes none; its first read
+computes it once from the stored file and keeps it in the state cache and the record table
+(only that column: the row's made time and sizes stay), read back by a process with an empty
+cache; an old dump; the table of a project that has not migrated to 0002."""
 
 import logging
 
@@ -63,24 +64,58 @@ def state_of(cache, name):
     return StateRecord.load(cache.get(state_key("imagekit:", name)))
 
 
-def test_generation_keeps_the_placeholder_in_the_cache_and_the_table(remote, decodes):
+@pytest.fixture
+def no_placeholder_code(monkeypatch):
+    """Generation fails if it computes a placeholder."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a placeholder computed while generating a plain spec")
+
+    monkeypatch.setattr("ik_processors_pilkit.pillow_engine.image_placeholder", refuse)
+
+
+def test_a_plain_specs_generation_computes_and_keeps_no_placeholder(
+    remote, decodes, no_placeholder_code
+):
     file = made_profile().avatar_thumbnail
-    placeholder = state_of(remote, file.name).placeholder
+    record = state_of(remote, file.name)
+    assert record.state is CacheFileState.EXISTS and record.placeholder is None
+    assert len(remote.get(state_key("imagekit:", file.name))) == 5  # no sixth field at all
+    assert row(file.name).placeholder == ""
+    assert decodes == []
+
+
+def test_the_first_read_computes_it_once_and_records_it(remote, decodes):
+    file = made_profile().avatar_thumbnail
+    placeholder = file.placeholder
     assert placeholder is not None and placeholder.kind == "thumbhash"
     assert len(placeholder.data_url) < 1024
+    assert state_of(remote, file.name).placeholder == placeholder
     assert Placeholder.load(row(file.name).placeholder) == placeholder
-    assert file.placeholder == placeholder
-    assert decodes == []  # computed while generating, not from the stored file
+    assert Profile.objects.get().avatar_thumbnail.placeholder == placeholder
+    assert decodes == [(file.name, "thumbhash")]  # once, from the stored file
+
+
+def test_recording_it_later_leaves_the_rows_made_time_and_sizes(remote, decodes):
+    file = made_profile().avatar_thumbnail
+    before = row(file.name)
+    assert before.made_at is not None and before.width
+    assert file.placeholder is not None
+    after = row(file.name)
+    assert Placeholder.load(after.placeholder) == file.placeholder
+    assert after.made_at == before.made_at  # the file was not made again
+    assert (after.width, after.height, after.size) == (before.width, before.height, before.size)
+    assert after.updated_at >= before.updated_at
 
 
 def test_after_the_url_the_placeholder_costs_no_lookup(remote, decodes):
-    made_profile()
+    assert made_profile().avatar_thumbnail.placeholder  # recorded
     file = Profile.objects.get().avatar_thumbnail
     assert file.url
     remote.calls.clear()
     with CaptureQueriesContext(connection) as queries:
         assert file.placeholder.kind == "thumbhash"
-    assert sum(remote.calls.values()) == 0 and len(queries) == 0 and decodes == []
+    assert sum(remote.calls.values()) == 0 and len(queries) == 0 and len(decodes) == 1
 
 
 def test_an_empty_cache_reads_it_from_the_table(remote, decodes):
@@ -89,7 +124,7 @@ def test_an_empty_cache_reads_it_from_the_table(remote, decodes):
     remote.clear()  # a new process with an empty state cache
     again = Profile.objects.get().avatar_thumbnail
     assert again.placeholder == expected
-    assert decodes == []
+    assert len(decodes) == 1
     assert state_of(remote, file.name).placeholder == expected  # and the cache has it back
 
 
@@ -97,7 +132,6 @@ def test_a_file_from_before_placeholders_is_decoded_once(remote, decodes):
     file = made_profile().avatar_thumbnail
     old = StateRecord(CacheFileState.EXISTS, 100, 50, file.storage.size(file.name))
     remote.set(state_key("imagekit:", file.name), old.dump()[:5])  # an old 5-field dump
-    record_model().objects.update(placeholder="")  # and a row without one
     first = Profile.objects.get().avatar_thumbnail.placeholder
     assert first.kind == "thumbhash"
     assert Profile.objects.get().avatar_thumbnail.placeholder == first
@@ -111,10 +145,11 @@ def test_a_file_from_before_placeholders_is_decoded_once(remote, decodes):
 
 def test_another_kind_is_computed_on_demand_and_not_recorded(remote, decodes):
     file = made_profile().avatar_thumbnail
+    assert file.placeholder.kind == "thumbhash"
     color = placeholder_of(Profile.objects.get().avatar_thumbnail, "color")
     assert color.kind == "color" and color.value.startswith("#")
     assert placeholder_of(Profile.objects.get().avatar_thumbnail, "color") == color
-    assert decodes == [(file.name, "color")]
+    assert decodes == [(file.name, "thumbhash"), (file.name, "color")]
     assert Placeholder.load(row(file.name).placeholder).kind == "thumbhash"
 
 
@@ -127,15 +162,15 @@ def test_the_setting_chooses_the_kind(remote, decodes):
         other = made_profile("none.jpg").avatar_thumbnail
         assert other.placeholder is None
         assert row(other.name).placeholder == ""
-    assert decodes == []
+    assert decodes == [(file.name, "blurhash")]
 
 
 def test_a_file_made_again_loses_the_old_placeholder_if_none_comes(remote):
     file = made_profile().avatar_thumbnail
-    assert row(file.name).placeholder
-    with override_settings(IMAGEKIT_PLACEHOLDER="none"):
-        Profile.objects.get().avatar_thumbnail.generate(force=True)
+    assert file.placeholder and row(file.name).placeholder
+    Profile.objects.get().avatar_thumbnail.generate(force=True)
     assert row(file.name).placeholder == ""
+    assert state_of(remote, file.name).placeholder is None
 
 
 @pytest.fixture
@@ -175,4 +210,5 @@ def test_an_unmigrated_column_is_tolerated_like_a_missing_table(
         assert cursor.fetchone() == (0,)  # nothing written to the old table
     remote.clear()
     assert Profile.objects.get().avatar_thumbnail.placeholder.kind == "thumbhash"
-    assert decodes == [(file.name, "thumbhash")]  # without the table, from the stored file
+    # Computed on the first read, then again without the table: from the stored file.
+    assert decodes == [(file.name, "thumbhash")] * 2

@@ -523,11 +523,18 @@ def _encode(
         format=output_format.upper(),
         width=img.width,
         height=img.height,
-        # From the processed pixels still in memory (an animation's first frame), not a decode.
-        placeholder=image_placeholder(
-            img, placeholder, name=name, format=output_format if autoconvert else None
-        ),
+        placeholder=_placeholder(img, placeholder, name, output_format if autoconvert else None),
     )
+
+
+def _placeholder(
+    img: Image.Image, kind: str, name: str | None, stored_as: str | None
+) -> Placeholder | None:
+    # Only when the job asks (a picture's img rendition shows it at once); from the processed
+    # pixels still in memory (an animation's first frame), not a decode.
+    if kind == NO_PLACEHOLDER:
+        return None
+    return image_placeholder(img, kind, name=name, format=stored_as)
 
 
 class PillowEngine:

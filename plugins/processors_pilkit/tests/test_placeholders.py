@@ -232,3 +232,33 @@ def test_generation_and_the_stored_file_give_the_same_colour(format: str) -> Non
     made = PillowEngine().generate(Job(io.BytesIO(source), [], format, placeholder="color"))
     stored = file_placeholder(io.BytesIO(made.getvalue()), "color", name=f"CACHE/x.{format}")
     assert near(bytes.fromhex(made.placeholder.value[1:]), bytes.fromhex(stored.value[1:]), 6)
+
+
+def _no_placeholder_code(*args: object, **kwargs: object) -> None:
+    raise AssertionError("placeholder code ran for a job that asked for none")
+
+
+def test_a_job_asking_for_none_runs_no_placeholder_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every plain spec and thumbnail: only a picture's img rendition asks while generating.
+    monkeypatch.setattr(
+        "ik_processors_pilkit.pillow_engine.image_placeholder", _no_placeholder_code
+    )
+    source = io.BytesIO()
+    halves((64, 48), RED, BLUE).save(source, "PNG")
+    engine = PillowEngine()
+    for format in ("JPEG", "PNG", "WEBP"):
+        source.seek(0)
+        made = engine.generate(Job(source, [], format))
+        assert made.placeholder is None and made.width == 64
+    source.seek(0)
+    together = engine.generate_set([Job(source, [], "JPEG"), Job(source, [], "WEBP")])
+    assert [each.placeholder for each in together] == [None, None]
+
+
+def test_in_a_set_only_the_job_asking_gets_a_placeholder() -> None:
+    source = io.BytesIO()
+    halves((64, 48), RED, BLUE).save(source, "PNG")
+    jobs = [Job(source, [], "WEBP"), Job(source, [], "JPEG", placeholder="color")]
+    webp, jpeg = PillowEngine().generate_set(jobs)
+    assert webp.placeholder is None
+    assert jpeg.placeholder is not None and jpeg.placeholder.kind == "color"
