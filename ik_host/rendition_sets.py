@@ -23,11 +23,16 @@ def makes_here(file: CacheFile) -> bool:
     rather than putting them on a queue: it says so (``RequestBackend``), and can be asked to
     store each file made together (``ImmediateBackend``)."""
     backend = file.cachefile_backend
-    return (
-        isinstance(backend, RequestBackend)
-        and isinstance(backend, ImmediateBackend)
-        and backend.makes_in_request is True
-    )
+    kind = type(backend)
+    known = _REQUEST_BACKENDS.get(kind)
+    if known is None:  # Protocol checks are slow and every warm picture asks, per file
+        known = isinstance(backend, RequestBackend) and isinstance(backend, ImmediateBackend)
+        _REQUEST_BACKENDS[kind] = known
+    return known and backend.makes_in_request is True
+
+
+# Backend class -> whether it is both a ``RequestBackend`` and an ``ImmediateBackend``.
+_REQUEST_BACKENDS: dict[type, bool] = {}
 
 
 def make_together(files: Sequence[CacheFile]) -> None:
