@@ -30,6 +30,7 @@ from ik_processors_pilkit import (
     Thumbnail,
     Transpose,
 )
+from ik_processors_pilkit.pillow_engine import ExifUpright
 
 Size = tuple[int, int]
 Box = tuple[int, int, int, int]
@@ -134,6 +135,9 @@ def flatten(processors: Iterable[Any]) -> list[Any]:
 
 
 def is_auto_transpose(processor: Any) -> bool:
+    # ExifUpright is what the engine option ``exif_transpose`` puts first: the same turn.
+    if type(processor) is ExifUpright:
+        return True
     return type(processor) is Transpose and Transpose.AUTO in processor.methods
 
 

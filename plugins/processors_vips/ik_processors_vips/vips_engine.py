@@ -5,7 +5,9 @@ single-frame JPEG, PNG or WebP in L, LA, RGB or RGBA (8 bits) within the limits,
 is JPEG, PNG or WebP with options vips can honour (see ``_save``). When the first processor
 shrinks the image, vips streams the source straight into that resample: a JPEG decoded at the
 DCT scale the Pillow engine would draft it at (``pillow_engine.draft_scale``), a WebP
-scaled on load. A 24-megapixel source never exists in memory at full size.
+scaled on load. A 24-megapixel source never exists in memory at full size. The ``exif_transpose``
+option (``{% picture %}``'s renditions) is the upright turn the plan makes of ``Transpose(AUTO)``.
+A job asking for a placeholder gets the Pillow engine's, computed from the encoded result.
 
 Everything else, including every broken source, goes whole to the ``PillowEngine``:
 the output is then exactly the Pillow engine's, and so are the errors (``SourceImageError`` and
@@ -15,6 +17,7 @@ the output is then exactly the Pillow engine's, and so are the errors (``SourceI
 from __future__ import annotations
 
 import functools
+import io
 import logging
 from dataclasses import replace
 from typing import Any
@@ -25,10 +28,11 @@ from ik_host.config import Limits
 from ik_host.errors import UnknownFormat
 from ik_host.formats import normalize_format
 from ik_host.paths import source_name
+from ik_host.placeholder_values import NO_PLACEHOLDER
 from ik_host.records import GeneratedImage, Job
 from ik_processors_pilkit.icc_srgb import is_srgb
-from ik_processors_pilkit.output_defaults import color_management, save_options
-from ik_processors_pilkit.pillow_engine import PillowEngine, draft_scale
+from ik_processors_pilkit.output_defaults import color_management, save_options, split_options
+from ik_processors_pilkit.pillow_engine import PillowEngine, draft_scale, engine_processors
 from ik_processors_vips import _vips
 from ik_processors_vips._plan import Unsupported, make_plan
 from ik_processors_vips._save import NATIVE, encode
@@ -61,13 +65,27 @@ class VipsEngine:
             located = read_header(path, data)
         except _UNREADABLE as exc:
             return hand_over(original, exc)
-        processors = list(job.processors)
+        # ``exif_transpose`` puts an upright turn first, which the plan does as Transpose(AUTO).
+        processors = engine_processors(job.processors, job.options)
+        save = split_options(job.options)[1]
         try:
-            return self._generate(
-                located, processors, job.format, job.options, job.autoconvert, job.limits
+            made = self._generate(
+                located, processors, job.format, save, job.autoconvert, job.limits
             )
         except (Unsupported, _vips.error_type()) as exc:
             return hand_over(original, exc)
+        return self._with_placeholder(made, job.placeholder, name)
+
+    def _with_placeholder(
+        self, made: GeneratedImage, kind: str, name: str | None
+    ) -> GeneratedImage:
+        # vips computes none itself: the Pillow engine's, from the encoded result as the stored
+        # file gives it (a small image, decoded at its draft scale), so both engines agree.
+        if kind != NO_PLACEHOLDER:
+            made.placeholder = self.fallback.placeholder(
+                io.BytesIO(made.getvalue()), kind, name=name
+            )
+        return made
 
     def image_size(self, file: Any, *, name: str | None = None) -> tuple[int, int]:
         """``(width, height)`` from the header of ``file``, as the Pillow engine reads it."""
