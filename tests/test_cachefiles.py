@@ -18,7 +18,7 @@ from ik_host.errors import CacheFileError, MissingSource
 from ik_host.records import Job
 from ik_host.state_records import CacheFileState, StateRecord, state_key
 from ik_host.testing import Shrink, Thumbnail
-from tests.host_fakes import Fakes, MemoryStorage, fake_placeholder
+from tests.host_fakes import Fakes, MemoryStorage
 
 SOURCE = "photos/bulldog.jpg"
 
@@ -41,13 +41,12 @@ def test_first_access_asks_the_strategy_then_the_backend_and_keeps_the_record(
     assert ik_fakes.backend.calls[0] == ("generate", name)
     (job,) = ik_fakes.engine.jobs
     assert job == Job(
-        SOURCE, job.processors, "JPEG", {"quality": 60}, True, DEFAULT_LIMITS, SOURCE, "thumbhash"
-    )
+        SOURCE, job.processors, "JPEG", {"quality": 60}, True, DEFAULT_LIMITS, SOURCE, "none"
+    )  # a plain spec asks for no placeholder: it is computed on its first read
     assert list(job.processors) == Thumbnail.processors
     record = file.state()
     size = len(ik_fakes.storage.files[name])
-    placeholder = fake_placeholder("thumbhash", (40, 30))  # computed with it, by the engine
-    assert record == StateRecord(CacheFileState.EXISTS, 40, 30, size, placeholder=placeholder)
+    assert record == StateRecord(CacheFileState.EXISTS, 40, 30, size)
     assert (file.width, file.height) == (40, 30) and file.size == size
     assert ik_fakes.engine.sized == []  # the sizes came from the record, not the stored file
     assert file.read() == b"FAKE 40x30 JPEG\n"
