@@ -66,11 +66,16 @@ def _encode_all(pairs: list[tuple[Job, Any]], source_format: str | None) -> list
     """Each job's pixels encoded, on ``image_threads`` threads: Pillow's encoders let go of
     the GIL, and the set's encodes are independent. The largest start first."""
 
+    threads = min(image_threads(), len(pairs))
+
     def encode(pair: tuple[Job, Any]) -> Outcome:
         job, made = pair
-        return made if isinstance(made, Exception) else _encoded(job, made, source_format)
+        if isinstance(made, Exception):
+            return made
+        # Pillow's save keeps its options on the image (``encoderinfo``): formats of one width
+        # saved at once must not share one image object.
+        return _encoded(job, made.copy() if threads > 1 else made, source_format)
 
-    threads = min(image_threads(), len(pairs))
     if threads < 2:
         return [encode(pair) for pair in pairs]
     order = sorted(range(len(pairs)), key=lambda index: -_pixels_of(pairs[index][1]))

@@ -23,7 +23,7 @@ from ik_host.plugins import get_plugin_manager
 from ik_host.source_facts import forget_source_facts
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState
-from ik_processors_pilkit import pillow_engine
+from ik_processors_pilkit import pillow_engine, pillow_picture_sets
 from ik_processors_pilkit.pilkit_resize import ResizeToFit, Thumbnail
 from ik_processors_pilkit.pillow_engine import PillowEngine
 
@@ -135,6 +135,19 @@ def test_a_cropped_set_matches_too(photo):
             opened(image).size == alone.size == (job.processors[0].width, job.processors[0].height)
         )
         assert mean_difference(opened(image), alone) < 1.0
+
+
+def test_encodes_on_several_threads_give_the_bytes_of_one_thread(photo, monkeypatch):
+    jobs = jobs_of(photo, formats=["WEBP", "JPEG", "PNG"])
+    try:
+        set_config(Config(image_threads=3))
+        with monkeypatch.context() as one_thread:  # the encodes only: resamples as before
+            one_thread.setattr(pillow_picture_sets, "image_threads", lambda: 1)
+            one = [each.getvalue() for each in PillowEngine().generate_set(jobs)]
+        for _ in range(3):  # formats of one width encoded at once, each with its own options
+            assert [each.getvalue() for each in PillowEngine().generate_set(jobs)] == one
+    finally:
+        set_config(None)
 
 
 def test_one_failing_encode_leaves_the_others(photo):
