@@ -8,35 +8,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.template import Context
-from django.template.base import FilterExpression, Node, Parser, Token
+from django.template.base import FilterExpression, Parser, Token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ik_host.pictures import Candidate, PictureSet
 from imagekit.picture_sets import django_picture_set, parse_widths
 from imagekit.templatetags._sizes import SizeError, parse_size
-from imagekit.templatetags._syntax import TagArguments, literal, parse_tag
+from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, literal, parse_tag
 
 # The tag's own keywords; any other is passed to the generator (anchor, crop, upscale...).
 PICTURE_KEYWORDS = ("widths", "formats", "sizes", "placeholder")
 _RESERVED = ("source", "width", "height", "format")
 
 
-class PictureNode(Node):
-    def __init__(
-        self,
-        args: TagArguments,
-        generator_id: FilterExpression | None,
-        size: FilterExpression,
-        source: FilterExpression,
-    ) -> None:
-        self.generator_id = generator_id
-        self.size = size
-        self.source = source
-        self.keywords = args.keywords
-        self.html_attrs = args.html_attrs
-        self.as_var = args.as_var
-
+class PictureNode(SourceSizeNode):
     def render(self, context: Context) -> str:
         pictures = self.picture_set(context)
         if self.as_var is not None:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.template import TemplateSyntaxError
-from django.template.base import FilterExpression, Parser, Token
+from django.template.base import FilterExpression, Node, Parser, Token
 
 HTML_ATTRS_MARKER = "--"
 ASSIGNMENT_MARKER = "as"
@@ -105,7 +105,7 @@ def _read_html_attrs(args: TagArguments, parser: Parser, bits: list[str]) -> Non
         match = _ATTRIBUTE.match(bit)
         if match is None:
             raise args.error(
-                f"HTML attribute {bit!r} needs a value, written name=value (e.g. alt=\"...\")"
+                f'HTML attribute {bit!r} needs a value, written name=value (e.g. alt="...")'
             )
         name, value = match.groups()
         if name.lower() in {existing.lower() for existing in args.html_attrs}:
@@ -124,3 +124,22 @@ def literal(expression: FilterExpression) -> object | None:
     if isinstance(var, str):  # Django keeps quoted strings as plain (safe) strings
         return str(var)
     return getattr(var, "literal", None)  # a number; None for a variable
+
+
+class SourceSizeNode(Node):
+    """A tag taking an optional generator id, a ``'WxH'`` size and a source, then keywords,
+    ``--`` attributes and ``as var`` (``thumbnail``, ``picture``)."""
+
+    def __init__(
+        self,
+        args: TagArguments,
+        generator_id: FilterExpression | None,
+        size: FilterExpression,
+        source: FilterExpression,
+    ) -> None:
+        self.generator_id = generator_id
+        self.size = size
+        self.source = source
+        self.keywords = args.keywords
+        self.html_attrs = args.html_attrs
+        self.as_var = args.as_var

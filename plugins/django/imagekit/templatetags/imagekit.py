@@ -37,7 +37,7 @@ from imagekit.templatetags._sizes import (
     parse_size,
     scale,
 )
-from imagekit.templatetags._syntax import TagArguments, literal, parse_tag
+from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, literal, parse_tag
 
 register = template.Library()
 register.tag("picture", picture)
@@ -85,7 +85,7 @@ def generateimage(parser: Parser, token: Token) -> GenerateImageNode:
 # -- thumbnail -----------------------------------------------------------------------------------
 
 
-class ThumbnailNode(Node):
+class ThumbnailNode(SourceSizeNode):
     def __init__(
         self,
         args: TagArguments,
@@ -94,13 +94,8 @@ class ThumbnailNode(Node):
         source: FilterExpression,
         srcset: FilterExpression | None,
     ) -> None:
-        self.generator_id = generator_id
-        self.size = size
-        self.source = source
+        super().__init__(args, generator_id, size, source)
         self.srcset = srcset
-        self.keywords = args.keywords
-        self.html_attrs = args.html_attrs
-        self.as_var = args.as_var
 
     def render(self, context: Context) -> str:
         generator_id = (
