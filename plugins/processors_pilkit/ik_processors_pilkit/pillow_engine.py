@@ -537,20 +537,25 @@ def _placeholder(
     return image_placeholder(img, kind, name=name, format=stored_as)
 
 
+def process_job(job: Job) -> GeneratedImage:
+    """``process`` with what ``job`` holds."""
+    return process(
+        job.source,
+        job.processors,
+        job.format,
+        job.options,
+        job.autoconvert,
+        limits=job.limits,
+        name=job.name,
+        placeholder=job.placeholder,
+    )
+
+
 class PillowEngine:
     """The engine every other engine falls back on: ``process`` above, on Pillow."""
 
     def generate(self, job: Job) -> GeneratedImage:
-        return process(
-            job.source,
-            job.processors,
-            job.format,
-            job.options,
-            job.autoconvert,
-            limits=job.limits,
-            name=job.name,
-            placeholder=job.placeholder,
-        )
+        return process_job(job)
 
     def generate_set(self, jobs: Sequence[Job]) -> list[GeneratedImage | Exception]:
         """The jobs of one picture set from one decode (``pillow_picture_sets``)."""

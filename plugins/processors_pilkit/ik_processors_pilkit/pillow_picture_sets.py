@@ -36,7 +36,7 @@ from ik_processors_pilkit.pillow_engine import (
     decode,
     engine_processors,
     jpeg_draft_scale,
-    process,
+    process_job,
     run_processors,
     shared_draft_size,
 )
@@ -94,16 +94,7 @@ def _pixels_of(made: Any) -> int:
 
 def _alone(job: Job) -> Outcome:
     try:
-        return process(
-            job.source,
-            job.processors,
-            job.format,
-            job.options,
-            job.autoconvert,
-            limits=job.limits,
-            name=job.name,
-            placeholder=job.placeholder,
-        )
+        return process_job(job)
     except Exception as exc:  # the job's own failure, kept with it
         return exc
 
