@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -221,6 +222,27 @@ def test_a_broker_that_is_down_is_a_clear_error_and_is_tried_again_soon(settings
 
 
 # -- the worker's side, in this process -----------------------------------------------------------
+
+
+def test_a_lost_task_is_scheduled_again_once_its_mark_expires(source, settings):
+    settings.IMAGEKIT_ASYNC_SCHEDULE_TIMEOUT = 1
+    backend = Recording()
+    file = square(source, backend)
+    assert not file  # scheduled; the task is then lost: no worker ever runs it
+    assert not square(source, backend)
+    assert len(backend.enqueued) == 1  # while the mark stands, nothing is enqueued twice
+
+    deadline = time.monotonic() + 5
+    while square(source, backend).state().state is CacheFileState.SCHEDULED:
+        assert time.monotonic() < deadline, "the scheduled mark never expired"
+        time.sleep(0.1)
+    assert not square(source, backend)  # the next request schedules it again
+
+    assert backend.enqueued == [describe(file)] * 2
+    with override_settings(IMAGEKIT_DEFAULT_CACHEFILE_BACKEND="simple"):
+        # Both tasks arrive after all: one makes the file, the other finds it made.
+        statuses = [generate_from_payload(payload)["status"] for payload in backend.enqueued]
+    assert statuses == ["generated", "existed"]
 
 
 def test_the_worker_function_makes_the_file_once(source):
