@@ -22,7 +22,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from ik_host.errors import IKError
@@ -207,14 +207,26 @@ def missing_parts(alias: str) -> list[str]:
     the columns of a later migration not applied (the table is then not used, as if missing)."""
     connection = connections[alias]
     meta = record_model()._meta
-    if meta.db_table not in connection.introspection.table_names():
-        return [f"table {meta.db_table}"]
-    with connection.cursor() as cursor:
-        description = connection.introspection.get_table_description(cursor, meta.db_table)
-    present = {column.name for column in description}
+    try:
+        present = _columns(connection, meta.db_table)
+    except DatabaseError:
+        if meta.db_table not in connection.introspection.table_names():
+            return [f"table {meta.db_table}"]
+        raise
     return [
         f"column {field.column}" for field in meta.concrete_fields if field.column not in present
     ]
+
+
+def _columns(connection: Any, table: str) -> set[str]:
+    # One query on every database (SQLite's table description costs one per column); in a
+    # transaction, in a savepoint, so that a missing table leaves the transaction usable.
+    guard = (
+        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+    )
+    with guard, connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} WHERE 1 = 0")
+        return {column[0] for column in cursor.description}
 
 
 _STATES = {state.value: state for state in CacheFileState}
