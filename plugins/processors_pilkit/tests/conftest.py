@@ -89,3 +89,20 @@ def images() -> SimpleNamespace:
         BLUE=BLUE,
         WHITE=WHITE,
     )
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The size of every image the Pillow engine decodes, in order."""
+    from ik_processors_pilkit import pillow_engine  # noqa: PLC0415 - the module patched
+
+    sizes: list[tuple[int, int]] = []
+    original = pillow_engine.open_image
+
+    def counting(*args: object, **kwargs: object) -> Image.Image:
+        img = original(*args, **kwargs)
+        sizes.append(img.size)
+        return img
+
+    monkeypatch.setattr(pillow_engine, "open_image", counting)
+    return sizes

@@ -12,7 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 from ik_host.config import Limits
 from ik_host.errors import SourceImageError
 from ik_host.specs import ImageSpec
-from ik_processors_pilkit import Adjust, ResizeToFill, ResizeToFit, Transpose, pillow_engine
+from ik_processors_pilkit import Adjust, ResizeToFill, ResizeToFit, Transpose
 from ik_processors_pilkit.pillow_engine import decode_once, shared_draft_size
 
 
@@ -46,21 +46,6 @@ def photo(tmp_path: Path) -> Path:
     path = tmp_path / "photo.jpg"
     photo_like((1600, 1200)).save(path, "JPEG", quality=90)
     return path
-
-
-@pytest.fixture
-def decodes(monkeypatch) -> list[tuple[int, int]]:
-    """The size of every image the Pillow engine decodes."""
-    sizes = []
-    original = pillow_engine.open_image
-
-    def counting(*args, **kwargs):
-        img = original(*args, **kwargs)
-        sizes.append(img.size)
-        return img
-
-    monkeypatch.setattr(pillow_engine, "open_image", counting)
-    return sizes
 
 
 def generate_all(specs, source) -> list[Image.Image]:

@@ -10,7 +10,6 @@ from PIL import ExifTags, Image
 
 from ik_host.records import Job
 from ik_host.specs import ImageSpec
-from ik_processors_pilkit import pillow_engine
 from ik_processors_pilkit.pilkit_base import Transpose
 from ik_processors_pilkit.pilkit_resize import ResizeToFill, ResizeToFit
 from ik_processors_pilkit.pillow_engine import PillowEngine, decode_once, process
@@ -123,18 +122,9 @@ def spec_class(*processors, options=None) -> type:
     return Spec
 
 
-def test_a_shared_decode_is_fine_enough_for_the_upright_spec(tmp_path, monkeypatch) -> None:
+def test_a_shared_decode_is_fine_enough_for_the_upright_spec(tmp_path, decodes) -> None:
     path = tmp_path / "turned.jpg"
     path.write_bytes(stored(6, "JPEG", (1600, 800)))  # stored 800x1600, upright 1600x800
-    decodes = []
-    original = pillow_engine.open_image
-
-    def counting(*args, **kwargs):
-        img = original(*args, **kwargs)
-        decodes.append(img.size)
-        return img
-
-    monkeypatch.setattr(pillow_engine, "open_image", counting)
     # Upright, 400x200 needs the decode at 1/2; read without its turn it would be 100x200 and
     # take 1/4; the other spec (50x100 from the stored pixels) takes 1/8 alone.
     specs = [

@@ -60,21 +60,6 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def decodes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """The size of every image the Pillow engine decodes."""
-    sizes: list[tuple[int, int]] = []
-    original = pillow_engine.open_image
-
-    def counting(*args: Any, **kwargs: Any) -> Image.Image:
-        img = original(*args, **kwargs)
-        sizes.append(img.size)
-        return img
-
-    monkeypatch.setattr(pillow_engine, "open_image", counting)
-    return sizes
-
-
 def jobs_of(photo: Path, formats=FORMATS, widths=WIDTHS, **options: Any) -> list[Any]:
     return [
         Rendition(str(photo), width, None, format, **options).job()
