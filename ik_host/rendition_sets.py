@@ -75,9 +75,7 @@ def _plan(files: Sequence[CacheFile]) -> tuple[SetEngine, list[Job]] | None:
     generators = [file.generator for file in files]
     if not all(makes_jobs(generator) for generator in generators):
         return None
-    engines = {
-        id(get_engine(generator.engine)): get_engine(generator.engine) for generator in generators
-    }
+    engines = {id(engine): engine for engine in map(get_engine, (g.engine for g in generators))}
     engine = engines.popitem()[1] if len(engines) == 1 else None
     if not isinstance(engine, SetEngine):
         return None
