@@ -31,7 +31,8 @@ logger = logging.getLogger("ik_host.cachefile")
 class CacheFile:
     """The cache file of ``generator``; components default to the generator's, then config's."""
 
-    # Also on the class: a cache file unpickled from before it existed has none.
+    # What ``make`` stores instead of generating (image or its failure, seconds taken); set by
+    # ``generated_ahead``. On the class: most files never have one, old pickles included.
     _ahead: tuple[Any, float] | None = None
 
     def __init__(
@@ -52,8 +53,6 @@ class CacheFile:
         self._resolved: dict[str, Any] = {}
         # The last record the backend saw saying this file exists (RememberingCacheFile).
         self.existence_record: StateRecord | None = None
-        # What ``make`` stores instead of generating: (image or its failure, seconds taken).
-        self._ahead: tuple[Any, float] | None = None
 
     # -- the generator, and the name it gives ----------------------------------------------------
 
