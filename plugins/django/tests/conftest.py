@@ -15,3 +15,19 @@ def _fresh_state_caches():
 @pytest.fixture
 def media_root(settings):
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def placeholders_computed(monkeypatch):
+    """The (name, kind) of every placeholder the Pillow engine computes from a stored file."""
+    from ik_processors_pilkit.pillow_engine import PillowEngine  # noqa: PLC0415
+
+    calls = []
+    original = PillowEngine.placeholder
+
+    def counting(self, file, kind, *, name=None):
+        calls.append((name, kind))
+        return original(self, file, kind, name=name)
+
+    monkeypatch.setattr(PillowEngine, "placeholder", counting)
+    return calls

@@ -12,7 +12,6 @@ from django.test import override_settings
 from ik_host.placeholders import Placeholder, forget_placeholders
 from ik_host.source_facts import forget_source_facts
 from ik_host.state_records import StateRecord, state_key
-from ik_processors_pilkit.pillow_engine import PillowEngine
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import TagPhoto
 from imagekit.cachefiles.record_table import record_key, record_model
@@ -35,20 +34,6 @@ def states():
         forget_source_facts()
         yield get_cache()
     forget_placeholders()
-
-
-@pytest.fixture
-def decodes(monkeypatch):
-    """The (name, kind) of every placeholder computed from a stored file."""
-    calls = []
-    original = PillowEngine.placeholder
-
-    def counting(self, file, kind, *, name=None):
-        calls.append((name, kind))
-        return original(self, file, kind, name=name)
-
-    monkeypatch.setattr(PillowEngine, "placeholder", counting)
-    return calls
 
 
 @pytest.fixture
@@ -78,7 +63,9 @@ def recorded(cache, name):
     return state.placeholder, Placeholder.load(row.placeholder)
 
 
-def test_the_img_rendition_records_the_placeholder_it_was_made_with(states, photo, decodes):
+def test_the_img_rendition_records_the_placeholder_it_was_made_with(
+    states, photo, placeholders_computed
+):
     html = rendered(photo)
     (img,) = names(html, "src")
     in_state, in_row = recorded(states, img)
@@ -88,11 +75,11 @@ def test_the_img_rendition_records_the_placeholder_it_was_made_with(states, phot
     assert len(others) >= 3  # the WebP widths and the img's larger ones
     for name in others:
         assert recorded(states, name) == (None, None)
-    assert decodes == []  # computed while generating, not read back
+    assert placeholders_computed == []  # computed while generating, not read back
 
 
 def test_an_img_file_removed_behind_its_record_renders_without_a_placeholder(
-    states, photo, decodes, caplog
+    states, photo, placeholders_computed, caplog
 ):
     html = rendered(photo, UNASKED)
     (img,) = names(html, "src")
@@ -112,7 +99,9 @@ class Shown(ImageSpec):
     placeholder = "color"
 
 
-def test_a_spec_class_asking_for_a_placeholder_gets_it_while_generated(states, photo, decodes):
+def test_a_spec_class_asking_for_a_placeholder_gets_it_while_generated(
+    states, photo, placeholders_computed
+):
     generator_registry.register("tests:shown", Shown)
     try:
         html = Template("{% load imagekit %}{% generateimage 'tests:shown' source=photo %}").render(
@@ -123,4 +112,4 @@ def test_a_spec_class_asking_for_a_placeholder_gets_it_while_generated(states, p
     (name,) = names(html, "src")
     in_state, in_row = recorded(states, name)
     assert in_state is not None and in_state.kind == "color" and in_row == in_state
-    assert decodes == []
+    assert placeholders_computed == []

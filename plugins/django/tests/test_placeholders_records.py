@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from ik_host.placeholders import Placeholder, forget_placeholders, placeholder_of
 from ik_host.state_records import CacheFileState, StateRecord, state_key
-from ik_processors_pilkit.pillow_engine import PillowEngine
 from ik_testproject.images import image_content
 from ik_testproject.testapp.models import Profile
 from imagekit.cachefiles.record_table import record_key, record_model, record_store
@@ -32,20 +31,6 @@ def remote():
         forget_placeholders()
         yield get_cache()
     forget_placeholders()
-
-
-@pytest.fixture
-def decodes(monkeypatch):
-    """The (name, kind) of every placeholder the engine computes from a stored file."""
-    calls = []
-    original = PillowEngine.placeholder
-
-    def counting(self, file, kind, *, name=None):
-        calls.append((name, kind))
-        return original(self, file, kind, name=name)
-
-    monkeypatch.setattr(PillowEngine, "placeholder", counting)
-    return calls
 
 
 def made_profile(name="placeholder.jpg"):
@@ -75,17 +60,17 @@ def no_placeholder_code(monkeypatch):
 
 
 def test_a_plain_specs_generation_computes_and_keeps_no_placeholder(
-    remote, decodes, no_placeholder_code
+    remote, placeholders_computed, no_placeholder_code
 ):
     file = made_profile().avatar_thumbnail
     record = state_of(remote, file.name)
     assert record.state is CacheFileState.EXISTS and record.placeholder is None
     assert len(remote.get(state_key("imagekit:", file.name))) == 5  # no sixth field at all
     assert row(file.name).placeholder == ""
-    assert decodes == []
+    assert placeholders_computed == []
 
 
-def test_the_first_read_computes_it_once_and_records_it(remote, decodes):
+def test_the_first_read_computes_it_once_and_records_it(remote, placeholders_computed):
     file = made_profile().avatar_thumbnail
     placeholder = file.placeholder
     assert placeholder is not None and placeholder.kind == "thumbhash"
@@ -93,10 +78,10 @@ def test_the_first_read_computes_it_once_and_records_it(remote, decodes):
     assert state_of(remote, file.name).placeholder == placeholder
     assert Placeholder.load(row(file.name).placeholder) == placeholder
     assert Profile.objects.get().avatar_thumbnail.placeholder == placeholder
-    assert decodes == [(file.name, "thumbhash")]  # once, from the stored file
+    assert placeholders_computed == [(file.name, "thumbhash")]  # once, from the stored file
 
 
-def test_recording_it_later_leaves_the_rows_made_time_and_sizes(remote, decodes):
+def test_recording_it_later_leaves_the_rows_made_time_and_sizes(remote, placeholders_computed):
     file = made_profile().avatar_thumbnail
     before = row(file.name)
     assert before.made_at is not None and before.width
@@ -108,52 +93,52 @@ def test_recording_it_later_leaves_the_rows_made_time_and_sizes(remote, decodes)
     assert after.updated_at >= before.updated_at
 
 
-def test_after_the_url_the_placeholder_costs_no_lookup(remote, decodes):
+def test_after_the_url_the_placeholder_costs_no_lookup(remote, placeholders_computed):
     assert made_profile().avatar_thumbnail.placeholder  # recorded
     file = Profile.objects.get().avatar_thumbnail
     assert file.url
     remote.calls.clear()
     with CaptureQueriesContext(connection) as queries:
         assert file.placeholder.kind == "thumbhash"
-    assert sum(remote.calls.values()) == 0 and len(queries) == 0 and len(decodes) == 1
+    assert sum(remote.calls.values()) == 0 and len(queries) == 0 and len(placeholders_computed) == 1
 
 
-def test_an_empty_cache_reads_it_from_the_table(remote, decodes):
+def test_an_empty_cache_reads_it_from_the_table(remote, placeholders_computed):
     file = made_profile().avatar_thumbnail
     expected = file.placeholder
     remote.clear()  # a new process with an empty state cache
     again = Profile.objects.get().avatar_thumbnail
     assert again.placeholder == expected
-    assert len(decodes) == 1
+    assert len(placeholders_computed) == 1
     assert state_of(remote, file.name).placeholder == expected  # and the cache has it back
 
 
-def test_a_file_from_before_placeholders_is_decoded_once(remote, decodes):
+def test_a_file_from_before_placeholders_is_decoded_once(remote, placeholders_computed):
     file = made_profile().avatar_thumbnail
     old = StateRecord(CacheFileState.EXISTS, 100, 50, file.storage.size(file.name))
     remote.set(state_key("imagekit:", file.name), old.dump()[:5])  # an old 5-field dump
     first = Profile.objects.get().avatar_thumbnail.placeholder
     assert first.kind == "thumbhash"
     assert Profile.objects.get().avatar_thumbnail.placeholder == first
-    assert decodes == [(file.name, "thumbhash")]  # once
+    assert placeholders_computed == [(file.name, "thumbhash")]  # once
     assert state_of(remote, file.name).placeholder == first
     assert Placeholder.load(row(file.name).placeholder) == first
     remote.clear()
     assert Profile.objects.get().avatar_thumbnail.placeholder == first  # from the table
-    assert len(decodes) == 1
+    assert len(placeholders_computed) == 1
 
 
-def test_another_kind_is_computed_on_demand_and_not_recorded(remote, decodes):
+def test_another_kind_is_computed_on_demand_and_not_recorded(remote, placeholders_computed):
     file = made_profile().avatar_thumbnail
     assert file.placeholder.kind == "thumbhash"
     color = placeholder_of(Profile.objects.get().avatar_thumbnail, "color")
     assert color.kind == "color" and color.value.startswith("#")
     assert placeholder_of(Profile.objects.get().avatar_thumbnail, "color") == color
-    assert decodes == [(file.name, "thumbhash"), (file.name, "color")]
+    assert placeholders_computed == [(file.name, "thumbhash"), (file.name, "color")]
     assert Placeholder.load(row(file.name).placeholder).kind == "thumbhash"
 
 
-def test_the_setting_chooses_the_kind(remote, decodes):
+def test_the_setting_chooses_the_kind(remote, placeholders_computed):
     with override_settings(IMAGEKIT_PLACEHOLDER="blurhash"):
         file = made_profile().avatar_thumbnail
         assert file.placeholder.kind == "blurhash"
@@ -162,7 +147,7 @@ def test_the_setting_chooses_the_kind(remote, decodes):
         other = made_profile("none.jpg").avatar_thumbnail
         assert other.placeholder is None
         assert row(other.name).placeholder == ""
-    assert decodes == [(file.name, "blurhash")]
+    assert placeholders_computed == [(file.name, "blurhash")]
 
 
 def test_a_file_made_again_loses_the_old_placeholder_if_none_comes(remote):
@@ -197,7 +182,7 @@ def table_before_0002():
 
 
 def test_an_unmigrated_column_is_tolerated_like_a_missing_table(
-    remote, decodes, table_before_0002, caplog
+    remote, placeholders_computed, table_before_0002, caplog
 ):
     [warning] = check_record_table(databases=["default"])
     assert warning.id == "imagekit.W006" and "column placeholder" in warning.msg
@@ -211,4 +196,4 @@ def test_an_unmigrated_column_is_tolerated_like_a_missing_table(
     remote.clear()
     assert Profile.objects.get().avatar_thumbnail.placeholder.kind == "thumbhash"
     # Computed on the first read, then again without the table: from the stored file.
-    assert decodes == [(file.name, "thumbhash")] * 2
+    assert placeholders_computed == [(file.name, "thumbhash")] * 2
