@@ -12,7 +12,7 @@ carry an EXIF orientation, which both turn upright). Rows:
   ``bench/.envs/pictures``, Python 3.12 (django-pictures 2.x needs Python 3.14, not installed
   here; ``BENCH_PYTHON312`` names the interpreter, else ``python3.12`` on the PATH). It saves
   with Pillow's defaults: AVIF q75 speed 6, WebP q80 method 4, JPEG q75.
-* ``ik, Pillow's defaults``: ``ik_host.pictures.picture_set`` through the ``Simple`` backend
+* ``ik, Pillow's defaults``: ``ik_pictures.pictures.picture_set`` through the ``Simple`` backend
   (``workers/picture_worker_ik.py``), the same qualities and speeds given explicitly.
 * ``ik, one by one``: the same, each rendition made alone (a decode each).
 * ``ik, own defaults``: the project's format defaults (docs/formats.md).

@@ -56,6 +56,7 @@ PROJECT = [
     ".",
     "plugins/defaults",
     "plugins/processors_pilkit",
+    "plugins/pictures",
     "plugins/strategy_optimistic",
     "plugins/processors_vips",
     "plugins/django",

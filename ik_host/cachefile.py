@@ -161,7 +161,7 @@ class CacheFile:
         return self.cachefile_backend.generate(self, force)
 
     def generated_ahead(self, outcome: Any, seconds: float = 0.0) -> None:
-        """Give ``make`` the image generated with others (``ik_host.rendition_sets``), or the
+        """Give ``make`` the image generated with others (a picture set's, ik-pictures), or the
         exception generating it raised: the next ``make`` stores or raises it, through the
         backend's usual locks, records and events, instead of generating it again. None
         forgets an outcome not used."""

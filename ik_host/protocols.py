@@ -300,7 +300,7 @@ class SetEngine(Protocol):
     """Optional: an engine that makes several jobs of one source together (the Pillow engine)."""
 
     def generate_set(self, jobs: Sequence[Job]) -> list[EncodedImage | Exception]:
-        """Called by ``ik_host.rendition_sets`` for a picture set's missing renditions: each
+        """Called for a picture set's missing renditions (ik-pictures' ``rendition_sets``): each
         job's image, or the exception making it raised, in job order."""
 
 
@@ -394,8 +394,9 @@ class SizedGenerator(Protocol):
     """Optional: a generator that tells the size it makes without making it (``ImageSpec``)."""
 
     def output_size(self, source_size: Size) -> Size | None:
-        """Called by ``ik_host.pictures`` for each rendition's width and height, and by the cache
-        file for a pending file's: the size made from a ``source_size`` source, None if unknown."""
+        """Called by picture sets (ik-pictures) for each rendition's width and height, and by the
+        cache file for a pending file's: the size made from a ``source_size`` source, None if
+        unknown."""
 
 
 @runtime_checkable

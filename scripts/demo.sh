@@ -39,7 +39,7 @@ if [ "$install" = 1 ]; then
     echo "== installing ik-django and the example plugin from $dist/"
     "$python" -m pip install --quiet --disable-pip-version-check --find-links "$dist" \
         --upgrade --force-reinstall --no-deps ik-host ik-defaults ik-processors-pilkit \
-        ik-strategy-optimistic ik-django ik-example-sepia
+        ik-pictures ik-strategy-optimistic ik-django ik-example-sepia
     "$python" -m pip install --quiet --disable-pip-version-check --find-links "$dist" \
         ik-django ik-example-sepia
     echo "== installing scikit-image (optional: its bundled photographs are the samples)"

@@ -124,7 +124,14 @@ def test_discovery_globs_the_plugins() -> None:
     }
     assert set(found) == expected
     assert check_packaging.closure(found, ["ik-django"]) == sorted(
-        {"ik-django", "ik-host", "ik-defaults", "ik-processors-pilkit", "ik-strategy-optimistic"}
+        {
+            "ik-django",
+            "ik-host",
+            "ik-defaults",
+            "ik-processors-pilkit",
+            "ik-pictures",
+            "ik-strategy-optimistic",
+        }
     )
 
 

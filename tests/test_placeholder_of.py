@@ -11,7 +11,6 @@ import pytest
 
 from ik_host.cachefile import CacheFile
 from ik_host.config import Config, set_config
-from ik_host.pictures import picture_set
 from ik_host.placeholders import Placeholder, forget_placeholders, placeholder_of
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.testing import Thumbnail
@@ -322,29 +321,3 @@ def test_a_computed_placeholder_reaches_the_record_store(ik_fakes: Fakes) -> Non
 
 def _fake_bytes(width: int, height: int) -> Any:
     return io.BytesIO(f"FAKE {width}x{height} JPEG\n".encode())
-
-
-class Sized(Thumbnail):
-    """A generator taking what ``imagekit:thumbnail`` takes (its size is the fake engine's)."""
-
-    def __init__(self, source: Any = None, width: Any = None, height: Any = None, **kw: Any):
-        self.format = kw.get("format")
-        self.options = {"width": width}  # one file per width
-        super().__init__(source=source)
-
-
-def test_a_picture_set_asks_only_its_img_rendition_for_a_placeholder(ik_fakes: Fakes) -> None:
-    source = io.BytesIO(b"FAKE 1200x800 JPEG\n")
-    source.name = "photos/a.jpg"
-    pictures = picture_set(source, 400, None, generator=Sized, formats=["WEBP"])
-    asked = {(job.format, job.options["width"]): job.placeholder for job in ik_fakes.engine.jobs}
-    assert asked == {
-        ("WEBP", 400): "none",
-        ("WEBP", 600): "none",
-        ("WEBP", 800): "none",
-        ("JPEG", 400): "thumbhash",  # the img, shown with it
-        ("JPEG", 600): "none",
-        ("JPEG", 800): "none",
-    }
-    assert pictures.placeholder == pictures.img.file.state().placeholder is not None
-    assert ik_fakes.engine.placeheld == []  # computed with the pixels, not decoded again

@@ -1,5 +1,6 @@
-"""A picture set per source with this project: ``ik_host.pictures.picture_set``, the plain-Python
-API, through the default ``Simple`` backend into a filesystem storage in a scratch directory.
+"""A picture set per source with this project: ``ik_pictures.pictures.picture_set``, the
+plain-Python API, through the default ``Simple`` backend into a filesystem storage in a scratch
+directory.
 
 Runs in bench/.envs/ik (the project installed from the checkout)::
 
@@ -27,9 +28,9 @@ from ik_defaults.cached_backends import Simple
 from ik_defaults.filesystem_storage import FileSystemStorage
 from ik_defaults.statecache import MemoryStateCache
 from ik_host.config import Config, set_config
-from ik_host.pictures import picture_set
-from ik_host.source_facts import forget_source_facts
 from ik_host.specs import ImageSpec
+from ik_pictures.pictures import picture_set
+from ik_pictures.source_facts import forget_source_facts
 from ik_processors_pilkit import Thumbnail
 
 WIDTHS = [400, 800, 1200]

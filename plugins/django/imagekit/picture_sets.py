@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ik_host.errors import IKError
-from ik_host.pictures import PictureSet, picture_set
+from ik_pictures.pictures import PictureSet, picture_set
 from imagekit.conf import settings
 from imagekit.templatetags._generators import accepts_size, cache_file
 from imagekit.templatetags._sizes import SizeError, check_options, check_size, parse_size, shown

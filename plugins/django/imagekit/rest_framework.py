@@ -21,8 +21,8 @@ from rest_framework import serializers
 
 from ik_host.errors import IKError
 from ik_host.formats import extension_to_format, format_to_mimetype
-from ik_host.pictures import Candidate, PictureSet
 from ik_host.placeholder_values import PLACEHOLDER_KINDS, Placeholder
+from ik_pictures.pictures import Candidate, PictureSet
 from imagekit.picture_sets import django_picture_set
 from imagekit.templatetags._html import dimensions
 

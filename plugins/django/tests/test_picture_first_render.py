@@ -9,7 +9,7 @@ from django.template import Context, Template
 from PIL import Image
 
 from ik_host.errors import SourceImageError
-from ik_host.source_facts import forget_source_facts
+from ik_pictures.source_facts import forget_source_facts
 from ik_processors_pilkit import pillow_engine
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import TagPhoto

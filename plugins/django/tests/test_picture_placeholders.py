@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test import override_settings
 
 from ik_host.placeholders import Placeholder, forget_placeholders
-from ik_host.source_facts import forget_source_facts
 from ik_host.state_records import StateRecord, state_key
+from ik_pictures.source_facts import forget_source_facts
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import TagPhoto
 from imagekit.cachefiles.record_table import record_key, record_model

@@ -12,8 +12,8 @@ from PIL import Image, ImageOps
 
 from ik_defaults.cached_backends import CachedFileBackend
 from ik_host.errors import SourceNotFound
-from ik_host.source_facts import forget_source_facts
 from ik_host.state_records import CacheFileState, StateRecord
+from ik_pictures.source_facts import forget_source_facts
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import TagPhoto
 from imagekit.templatetags._sizes import SizeError

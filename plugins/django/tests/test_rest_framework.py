@@ -17,7 +17,7 @@ from PIL import Image
 from rest_framework import generics, serializers
 
 from ik_host.errors import SourceNotFound
-from ik_host.source_facts import forget_source_facts
+from ik_pictures.source_facts import forget_source_facts
 from ik_testproject.images import image_content
 from ik_testproject.tagapp.models import AdminPhoto
 from imagekit.rest_framework import PICTURE_SCHEMA, PictureField

@@ -22,8 +22,8 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 from ik_host.config import DEFAULT_LIMITS, Limits
 from ik_host.errors import SourceImageError, SourceNotFound, SourceTooLarge
 from ik_host.formats import normalize_format
-from ik_host.image_headers import header_size, sniff_format
 from ik_host.paths import source_name
+from ik_processors_pilkit.image_headers import header_size, sniff_format
 
 Image.init()
 

@@ -18,11 +18,11 @@ from ik_host import hookimpl
 from ik_host.cachefile import CacheFile
 from ik_host.config import Config, set_config
 from ik_host.errors import EncodingError
-from ik_host.pictures import picture_set
 from ik_host.plugins import get_plugin_manager
-from ik_host.source_facts import forget_source_facts
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState
+from ik_pictures.pictures import picture_set
+from ik_pictures.source_facts import forget_source_facts
 from ik_processors_pilkit import pillow_engine, pillow_picture_sets
 from ik_processors_pilkit.pilkit_resize import ResizeToFit, Thumbnail
 from ik_processors_pilkit.pillow_engine import PillowEngine

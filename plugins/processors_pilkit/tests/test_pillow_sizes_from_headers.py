@@ -1,6 +1,6 @@
-"""The host's header reader (``ik_host.image_headers``) on files Pillow wrote: it gives Pillow's
-size for the files it knows and None for anything else, so ``image_size`` answers as Pillow
-would without Pillow's open for the common formats; it reads Pillow's EXIF orientation and
+"""The header reader (``ik_processors_pilkit.image_headers``) on files Pillow wrote: it gives
+Pillow's size for the files it knows and None for anything else, so ``image_size`` answers as
+Pillow would without Pillow's open for the common formats; it reads Pillow's EXIF orientation and
 transparency; and a cache file's size costs a read of a few KB, not of the file."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageCms
 
 from ik_host.errors import SourceImageError, SourceTooLarge
-from ik_host.image_headers import ImageHeader, header_size
+from ik_processors_pilkit.image_headers import ImageHeader, header_size
 from ik_processors_pilkit.pillow_io import image_size
 
 

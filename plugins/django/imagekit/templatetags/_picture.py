@@ -1,5 +1,5 @@
 """``{% picture %}``: a ``<picture>`` of AVIF and WebP sources by width, and an ``<img>`` in the
-source's family, from ``ik_host.pictures``; each rendition is the cache file of a thumbnail
+source's family, from ``ik_pictures.pictures``; each rendition is the cache file of a thumbnail
 generator, made (or scheduled) through its strategy as any other."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.template.base import FilterExpression, Parser, Token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ik_host.pictures import Candidate, PictureSet
+from ik_pictures.pictures import Candidate, PictureSet
 from imagekit.picture_sets import django_picture_set, parse_widths
 from imagekit.templatetags._sizes import SizeError, parse_size
 from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, literal, parse_tag

@@ -1,9 +1,10 @@
 """What an image file's first bytes say, read without an image library: its format, its size
 (JPEG, PNG, GIF), whether it may be transparent, and a JPEG's EXIF orientation.
 
-The one reader of headers in the project: ``ik_host.source_facts`` asks it what a picture
-needs of its source, and the Pillow engine asks it a cache file's size before paying for
-Pillow's open (which parses every marker into tables) and which Pillow plugin to try. Each
+The one reader of headers in the project, public for that reason: picture sets (ik-pictures)
+ask it what a picture needs of its source, and the Pillow engine asks it a cache file's size
+before paying for Pillow's open (which parses every marker into tables) and which Pillow plugin
+to try. Each
 question reads on from the stream only as far as its answer lies, a few KB at most for the
 common files. Anything not recognised, or damaged, is answered "unknown" (None, or the safe
 guess) and left to the engine, which says what is wrong.

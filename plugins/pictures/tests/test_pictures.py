@@ -1,4 +1,5 @@
-"""The plain-Python picture set (``ik_host.pictures``) on the host's fakes: no Pillow, no Django."""
+"""The plain-Python picture set (``ik_pictures.pictures``) on the host's fakes: no Pillow, no
+Django."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import pytest
 from ik_host.config import set_config
 from ik_host.errors import PictureError, SourceNotFound, UnknownFormat
 from ik_host.generators import generator_registry
-from ik_host.image_headers import may_have_alpha, sniff_format
-from ik_host.pictures import picture_set, turns_upright
 from ik_host.placeholder_values import Placeholder
-from ik_host.rendition_sets import makes_here
-from ik_host.source_facts import forget_source_facts, source_facts
 from ik_host.specs import ImageSpec
 from ik_host.state_records import CacheFileState, StateRecord
+from ik_pictures.pictures import picture_set, turns_upright
+from ik_pictures.rendition_sets import makes_here
+from ik_pictures.source_facts import forget_source_facts, source_facts
+from ik_processors_pilkit.image_headers import may_have_alpha, sniff_format
 from tests.host_fakes import FakeBackend, FakeEngine
 
 

@@ -1,6 +1,7 @@
-"""The header reader (``ik_host.image_headers``) on files written here byte by byte: the size, the
-EXIF orientation and the transparency a header states, read only as far as each answer lies,
-and "unknown" for anything damaged. (Files Pillow wrote: the Pillow plugin's tests.)"""
+"""The header reader (``ik_processors_pilkit.image_headers``) on files written here byte by
+byte: the size, the EXIF orientation and the transparency a header states, read only as far as
+each answer lies, and "unknown" for anything damaged. (Files Pillow wrote:
+test_pillow_sizes_from_headers.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import struct
 
 import pytest
 
-from ik_host.image_headers import ImageHeader, header_size, may_have_alpha, sniff_format
+from ik_processors_pilkit.image_headers import (
+    ImageHeader,
+    header_size,
+    may_have_alpha,
+    sniff_format,
+)
 
 
 def segment(marker: int, payload: bytes) -> bytes:

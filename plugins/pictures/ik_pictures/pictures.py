@@ -18,9 +18,9 @@ from ik_host.protocols import (
     SizedGenerator,
     VerifyingStrategy,
 )
-from ik_host.rendition_sets import make_together, makes_here
-from ik_host.source_facts import SourceFacts, source_facts
 from ik_host.state_records import CacheFileState
+from ik_pictures.rendition_sets import make_together, makes_here
+from ik_pictures.source_facts import SourceFacts, source_facts
 
 DEFAULT_FORMATS = ("AVIF", "WEBP")
 # The widths offered by default, as multiples of the base width: 1x, and the screens of 1.5

@@ -15,7 +15,7 @@ from ik_host.protocols import ImmediateBackend, RequestBackend, SetEngine
 from ik_host.records import Job
 from ik_host.specs import is_closed, makes_jobs
 
-logger = logging.getLogger("ik_host.rendition_sets")
+logger = logging.getLogger("ik_pictures.rendition_sets")
 
 
 def makes_here(file: CacheFile) -> bool:

@@ -1,6 +1,6 @@
 """What a picture needs to know of its source before anything is decoded: its size, its format,
 whether it may be transparent and its EXIF orientation, from the size the source declares and
-its header (``ik_host.image_headers``)."""
+its header (``ik_processors_pilkit.image_headers``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import IO, Any
 from ik_host.components import get_engine
 from ik_host.errors import SourceImageError, SourceNotFound, UnknownExtension
 from ik_host.formats import extension_to_format
-from ik_host.image_headers import ImageHeader
 from ik_host.memo import ClearingMemo
 from ik_host.paths import source_key, source_name
+from ik_processors_pilkit.image_headers import ImageHeader
 
 
 @dataclass(frozen=True)
