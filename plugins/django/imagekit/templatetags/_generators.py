@@ -10,11 +10,12 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 
 from ik_host.cachefile import forget_warm_cachefiles, warm_cachefile
+from ik_host.errors import IKError
 from ik_host.hashing import exact_key
 from ik_host.paths import source_key
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.registry import generator_registry
-from imagekit.templatetags._sizes import max_size, scale
+from imagekit.templatetags._sizes import SizeError, max_size, scale
 
 
 def cache_file(generator_id: str, kwargs: Mapping[str, Any]) -> ImageCacheFile:
@@ -73,16 +74,23 @@ def thumbnail_file(
     A generator that takes no ``width``/``height`` (a spec of fixed size, like the documented
     ``myapp:thumbnail``) is not given them: it makes the size it was written for, and the
     ``<img>`` reports that size. It cannot make other densities, so ``srcset`` is refused.
+    A generator's refusal of the tag's options (an anchor it cannot read, say) is reported as
+    the tag's error rather than a bare ValueError.
     """
-    size = {"width": scale(width, density), "height": scale(height, density)}
-    if not accepts_size(generator_id):
-        if density != 1:
-            raise ValueError(
-                f"srcset needs a generator that takes width and height; {generator_id!r} "
-                "makes one fixed size"
-            )
-        size = {}
-    return cache_file(generator_id, {**kwargs, **size, "source": source})
+    try:
+        size = {"width": scale(width, density), "height": scale(height, density)}
+        if not accepts_size(generator_id):
+            if density != 1:
+                raise ValueError(
+                    f"srcset needs a generator that takes width and height; {generator_id!r} "
+                    "makes one fixed size"
+                )
+            size = {}
+        return cache_file(generator_id, {**kwargs, **size, "source": source})
+    except IKError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SizeError(f"'thumbnail' tag: {exc}") from exc
 
 
 def accepts_size(generator_id: str) -> bool:

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.template import Context
-from django.template.base import FilterExpression, Parser, Token
-from django.utils.html import escape
+from django.template.base import Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 
 from ik_pictures.pictures import Candidate, PictureSet
 from imagekit.picture_sets import django_picture_set, parse_widths
-from imagekit.templatetags._sizes import SizeError, parse_size
-from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, literal, parse_tag
+from imagekit.templatetags._html import attributes
+from imagekit.templatetags._sizes import parse_size
+from imagekit.templatetags._syntax import SourceSizeNode, parse_tag, resolve_all
 
 # The tag's own keywords; any other is passed to the generator (anchor, crop, upscale...).
 PICTURE_KEYWORDS = ("widths", "formats", "sizes", "placeholder")
@@ -23,16 +23,17 @@ _RESERVED = ("source", "width", "height", "format")
 
 
 class PictureNode(SourceSizeNode):
+    usage = "{% picture '640x480' source %} or {% picture 'myapp:gen' '640x480' source %}"
+
     def render(self, context: Context) -> str:
         pictures = self.picture_set(context)
         if self.as_var is not None:
             context[self.as_var] = pictures
             return ""
-        attrs = {name: value.resolve(context) for name, value in self.html_attrs.items()}
-        return picture_html(pictures, attrs)
+        return picture_html(pictures, resolve_all(self.html_attrs, context))
 
     def picture_set(self, context: Context) -> PictureSet:
-        options = {name: value.resolve(context) for name, value in self.keywords.items()}
+        options = resolve_all(self.keywords, context)
         asked = {name: options.pop(name, None) for name in PICTURE_KEYWORDS}
         return django_picture_set(
             self.source.resolve(context),
@@ -89,36 +90,17 @@ def _size_of(candidate: Candidate) -> dict[str, int]:
 
 
 def _element(tag: str, attrs: Mapping[str, Any]) -> str:
-    # Escaped even when marked safe: a quote inside a template's literal would end the value.
-    pairs = "".join(f' {escape(name)}="{escape(value)}"' for name, value in attrs.items())
-    return f"<{tag}{pairs}>"
+    return f"<{tag}{attributes(attrs)}>"
 
 
 def picture(parser: Parser, token: Token) -> PictureNode:
     """``{% picture ['generator:id'] 'WxH' source [widths= formats= sizes= placeholder=
     anchor= crop=...] [-- attr=value...] [as var] %}``."""
     args = parse_tag(parser, token)
-    if len(args.positional) not in (2, 3):
-        raise args.error(
-            "expects a size and a source, optionally preceded by a generator id: "
-            "{% picture '640x480' source %} or {% picture 'myapp:gen' '640x480' source %}; "
-            f"got {len(args.positional)} positional arguments"
-        )
-    for name in _RESERVED:
-        if name in args.keywords:
-            raise args.error(f"{name}= is set by the tag itself; remove it")
-    generator_id = args.positional[0] if len(args.positional) == 3 else None
-    size, source = args.positional[-2:]
-    _check_literal(args, size, parse_size)
+    node = PictureNode(args)
+    args.refuse_keywords(_RESERVED, "the tag itself")
+    args.check_literal(node.size, parse_size)
     if "widths" in args.keywords:
-        _check_literal(args, args.keywords["widths"], parse_widths)
-    return PictureNode(args, generator_id, size, source)
+        args.check_literal(args.keywords["widths"], parse_widths)
+    return node
 
-
-def _check_literal(args: TagArguments, expression: FilterExpression, parse: Any) -> None:
-    value = literal(expression)
-    if value is not None:
-        try:
-            parse(value)
-        except SizeError as exc:
-            raise args.error(str(exc)) from exc

@@ -1,6 +1,6 @@
 """Reading the arguments of the imagekit tags.
 
-Both tags share one grammar::
+The tags share one grammar::
 
     {% tag positional... name=value... [-- attr=value...] [as var] %}
 
@@ -13,10 +13,14 @@ template is compiled, naming the tag and the offending bit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.template import TemplateSyntaxError
+from django.template import Context, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, Parser, Token
+
+from imagekit.templatetags._sizes import SizeError
 
 HTML_ATTRS_MARKER = "--"
 ASSIGNMENT_MARKER = "as"
@@ -39,6 +43,22 @@ class TagArguments:
 
     def error(self, message: str) -> TemplateSyntaxError:
         return TemplateSyntaxError(f"'{self.tag_name}' tag: {message}")
+
+    def refuse_keywords(self, names: tuple[str, ...], reason: str) -> None:
+        """Refuse keywords the tag fills in itself; ``reason`` says from what."""
+        for name in names:
+            if name in self.keywords:
+                raise self.error(f"{name}= is set by {reason}; remove it")
+
+    def check_literal(self, expression: FilterExpression, parse: Callable[[Any], object]) -> None:
+        """Read a value written in the template now, so a typo fails when it is compiled."""
+        value = literal(expression)
+        if value is None:
+            return
+        try:
+            parse(value)
+        except SizeError as exc:
+            raise self.error(str(exc)) from exc
 
 
 def parse_tag(parser: Parser, token: Token) -> TagArguments:
@@ -113,6 +133,10 @@ def _read_html_attrs(args: TagArguments, parser: Parser, bits: list[str]) -> Non
         args.html_attrs[name] = parser.compile_filter(value)
 
 
+def resolve_all(expressions: Mapping[str, FilterExpression], context: Context) -> dict[str, Any]:
+    return {name: expression.resolve(context) for name, expression in expressions.items()}
+
+
 def literal(expression: FilterExpression) -> object | None:
     """The constant an expression stands for (a quoted string or a number), else None.
 
@@ -126,20 +150,26 @@ def literal(expression: FilterExpression) -> object | None:
     return getattr(var, "literal", None)  # a number; None for a variable
 
 
-class SourceSizeNode(Node):
-    """A tag taking an optional generator id, a ``'WxH'`` size and a source, then keywords,
-    ``--`` attributes and ``as var`` (``thumbnail``, ``picture``)."""
-
-    def __init__(
-        self,
-        args: TagArguments,
-        generator_id: FilterExpression | None,
-        size: FilterExpression,
-        source: FilterExpression,
-    ) -> None:
-        self.generator_id = generator_id
-        self.size = size
-        self.source = source
+class TagNode(Node):
+    def __init__(self, args: TagArguments) -> None:
         self.keywords = args.keywords
         self.html_attrs = args.html_attrs
         self.as_var = args.as_var
+
+
+class SourceSizeNode(TagNode):
+    """A tag taking an optional generator id, a ``'WxH'`` size and a source, then keywords,
+    ``--`` attributes and ``as var`` (``thumbnail``, ``picture``); ``usage`` shows the first
+    two forms."""
+
+    usage: str
+
+    def __init__(self, args: TagArguments) -> None:
+        if len(args.positional) not in (2, 3):
+            raise args.error(
+                "expects a size and a source, optionally preceded by a generator id: "
+                f"{self.usage}; got {len(args.positional)} positional arguments"
+            )
+        super().__init__(args)
+        self.generator_id = args.positional[0] if len(args.positional) == 3 else None
+        self.size, self.source = args.positional[-2:]

@@ -16,20 +16,18 @@ created through its strategy, exactly as ``file.url`` would anywhere else.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.conf import settings as django_settings
-from django.template import Context, TemplateSyntaxError
-from django.template.base import FilterExpression, Node, Parser, Token
+from django.template import Context
+from django.template.base import Parser, Token
 
-from ik_host.errors import IKError
 from imagekit.templatetags._generators import cache_file, thumbnail_file
 from imagekit.templatetags._html import output
 from imagekit.templatetags._picture import picture
 from imagekit.templatetags._sizes import (
-    SizeError,
     check_options,
     check_size,
     density_label,
@@ -37,7 +35,13 @@ from imagekit.templatetags._sizes import (
     parse_size,
     scale,
 )
-from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, literal, parse_tag
+from imagekit.templatetags._syntax import (
+    SourceSizeNode,
+    TagArguments,
+    TagNode,
+    parse_tag,
+    resolve_all,
+)
 
 register = template.Library()
 register.tag("picture", picture)
@@ -47,26 +51,20 @@ DEFAULT_THUMBNAIL_GENERATOR = "imagekit:thumbnail"
 _THUMBNAIL_RESERVED = ("source", "width", "height")
 
 
-def _resolve_all(expressions: Mapping[str, FilterExpression], context: Context) -> dict[str, Any]:
-    return {name: expression.resolve(context) for name, expression in expressions.items()}
-
-
 # -- generateimage -------------------------------------------------------------------------------
 
 
-class GenerateImageNode(Node):
+class GenerateImageNode(TagNode):
     def __init__(self, args: TagArguments) -> None:
+        super().__init__(args)
         self.generator_id = args.positional[0]
-        self.keywords = args.keywords
-        self.html_attrs = args.html_attrs
-        self.as_var = args.as_var
 
     def render(self, context: Context) -> str:
         generator_id = self.generator_id.resolve(context)
-        keywords = _resolve_all(self.keywords, context)
+        keywords = resolve_all(self.keywords, context)
         check_options(keywords, "generateimage")
         file = cache_file(generator_id, keywords)
-        return output(context, file, self.as_var, _resolve_all(self.html_attrs, context))
+        return output(context, file, self.as_var, resolve_all(self.html_attrs, context))
 
 
 @register.tag
@@ -86,38 +84,35 @@ def generateimage(parser: Parser, token: Token) -> GenerateImageNode:
 
 
 class ThumbnailNode(SourceSizeNode):
-    def __init__(
-        self,
-        args: TagArguments,
-        generator_id: FilterExpression | None,
-        size: FilterExpression,
-        source: FilterExpression,
-        srcset: FilterExpression | None,
-    ) -> None:
-        super().__init__(args, generator_id, size, source)
-        self.srcset = srcset
+    usage = "{% thumbnail '100x50' source %} or {% thumbnail 'myapp:gen' '100x50' source %}"
+
+    def __init__(self, args: TagArguments) -> None:
+        super().__init__(args)
+        self.srcset = self.keywords.pop("srcset", None)
 
     def render(self, context: Context) -> str:
         generator_id = (
             self.generator_id.resolve(context) if self.generator_id else DEFAULT_THUMBNAIL_GENERATOR
         )
         width, height = parse_size(self.size.resolve(context))
-        keywords = _resolve_all(self.keywords, context)
-        if keywords:
-            check_options(keywords, "thumbnail")
-            _plain_strings(keywords)
+        keywords = resolve_all(self.keywords, context)
+        check_options(keywords, "thumbnail")
+        _plain_strings(keywords)
         densities = None
-        asked = self.srcset.resolve(context) if self.srcset is not None else _default_srcset()
+        if self.srcset is not None:
+            asked = self.srcset.resolve(context)
+        else:  # None, the default: no srcset
+            asked = getattr(django_settings, "IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES", None)
         if asked is not None and self.as_var is None:
             densities = parse_densities(asked)
             top = densities[-1]
             check_size(scale(width, top), scale(height, top), f"srcset density {top:g}x")
         at_density = functools.partial(
-            _thumbnail_file, generator_id, self.source.resolve(context), width, height, keywords
+            thumbnail_file, generator_id, self.source.resolve(context), width, height, keywords
         )
         file = at_density()
         srcset = None if densities is None else _srcset(file, densities, at_density)
-        return output(context, file, self.as_var, _resolve_all(self.html_attrs, context), srcset)
+        return output(context, file, self.as_var, resolve_all(self.html_attrs, context), srcset)
 
 
 def _plain_strings(keywords: dict[str, Any]) -> None:
@@ -128,23 +123,6 @@ def _plain_strings(keywords: dict[str, Any]) -> None:
         value = keywords.get(name)
         if value and isinstance(value, str):
             keywords[name] = value[:]
-
-
-def _default_srcset() -> Any:
-    """``IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES``: the densities of a tag without ``srcset=``
-    (None, the default: no ``srcset``)."""
-    return getattr(django_settings, "IMAGEKIT_DEFAULT_THUMBNAIL_SRCSET_SCALES", None)
-
-
-def _thumbnail_file(*args: Any, **kwargs: Any) -> Any:
-    """``thumbnail_file``, with a generator's refusal of the tag's options (an anchor it cannot
-    read, say) reported as the tag's error rather than a bare ValueError."""
-    try:
-        return thumbnail_file(*args, **kwargs)
-    except IKError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise SizeError(f"'thumbnail' tag: {exc}") from exc
 
 
 def _srcset(file: Any, densities: list[float], at_density: Callable[[float], Any]) -> str:
@@ -159,37 +137,15 @@ def thumbnail(parser: Parser, token: Token) -> ThumbnailNode:
     """``{% thumbnail ['generator:id'] 'WxH' source [name=value...] [-- attr=value...]
     [as var] %}``; ``srcset="1.5 2"`` adds a ``srcset`` for those pixel densities."""
     args = parse_tag(parser, token)
-    if len(args.positional) not in (2, 3):
-        raise args.error(
-            "expects a size and a source, optionally preceded by a generator id: "
-            "{% thumbnail '100x50' source %} or {% thumbnail 'myapp:gen' '100x50' source %}; "
-            f"got {len(args.positional)} positional arguments"
-        )
-    generator_id = args.positional[0] if len(args.positional) == 3 else None
-    size, source = args.positional[-2:]
-    _check_literal(args, size, parse_size)
-    for name in _THUMBNAIL_RESERVED:
-        if name in args.keywords:
-            raise args.error(f"{name}= is set by the size and source arguments; remove it")
-    srcset = args.keywords.pop("srcset", None)
-    if srcset is not None:
+    node = ThumbnailNode(args)
+    args.check_literal(node.size, parse_size)
+    args.refuse_keywords(_THUMBNAIL_RESERVED, "the size and source arguments")
+    if node.srcset is not None:
         if args.as_var is not None:
             raise args.error(
                 "srcset= describes the <img> the tag outputs and cannot be combined with 'as'; "
                 "assign each size with its own tag instead"
             )
-        _check_literal(args, srcset, parse_densities)
-    return ThumbnailNode(args, generator_id, size, source, srcset)
+        args.check_literal(node.srcset, parse_densities)
+    return node
 
-
-def _check_literal(
-    args: TagArguments, expression: FilterExpression, parse: Callable[[Any], object]
-) -> None:
-    """Read a value written in the template now, so a typo fails when it is compiled."""
-    value = literal(expression)
-    if value is None:
-        return
-    try:
-        parse(value)
-    except SizeError as exc:
-        raise TemplateSyntaxError(f"'{args.tag_name}' tag: {exc}") from exc
