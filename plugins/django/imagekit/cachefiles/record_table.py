@@ -66,28 +66,21 @@ class DatabaseRecordStore:
 
     def get_many(self, files: Iterable[Any]) -> dict[str, StateRecord]:
         """The records of ``files`` found in the table, by file name: one query (per 500)."""
-        keys = {record_key(file.name) for file in files if file.name}
-        model = record_model()
-        alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-        if not keys or not self._usable(alias):
-            return {}
-        wanted = list(keys)
-        found: dict[str, StateRecord] = {}
-        for start in range(0, len(wanted), CHUNK):  # within every database's parameter limit
-            query = model.objects.using(alias).filter(key__in=wanted[start : start + CHUNK])
-            found.update(_records(self._run(alias, lambda q=query: list(q.values_list(*_ROW)))))
-        return found
+        return self._select("key__in", {record_key(file.name) for file in files if file.name})
 
     def records_from_sources(self, source_names: Iterable[str]) -> dict[str, StateRecord]:
         """The records of every file made from ``source_names``, by file name: one query."""
+        return self._select("source_key__in", {record_key(name) for name in source_names if name})
+
+    def _select(self, lookup: str, keys: set[str]) -> dict[str, StateRecord]:
         model = record_model()
         alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-        keys = sorted({record_key(name) for name in source_names if name})
         if not keys or not self._usable(alias):
             return {}
+        wanted = sorted(keys)
         found: dict[str, StateRecord] = {}
-        for start in range(0, len(keys), CHUNK):  # within every database's parameter limit
-            query = model.objects.using(alias).filter(source_key__in=keys[start : start + CHUNK])
+        for start in range(0, len(wanted), CHUNK):  # within every database's parameter limit
+            query = model.objects.using(alias).filter(**{lookup: wanted[start : start + CHUNK]})
             found.update(_records(self._run(alias, lambda q=query: list(q.values_list(*_ROW)))))
         return found
 
