@@ -29,12 +29,17 @@ from imagekit.specs.sourcegroups import loaded_listeners
 from imagekit.templatetags._generators import forget_tag_files
 
 
-def on_source_saved(sender: Any, source: Any, replaced: bool = False, **kwargs: Any) -> None:
-    files = [
+def spec_files(group: Any, source: Any) -> list[ImageCacheFile]:
+    """The cache files of ``source`` for every generator fed by ``group``."""
+    return [
         ImageCacheFile(generator_registry.get(generator_id, source=source))
-        for generator_id, group in iter_source_groups()
-        if group is sender
+        for generator_id, fed_by in iter_source_groups()
+        if fed_by is group
     ]
+
+
+def on_source_saved(sender: Any, source: Any, replaced: bool = False, **kwargs: Any) -> None:
+    files = spec_files(sender, source)
     if replaced:
         mark_stale(files, source.name)
     # A strategy that generates on save (Optimistic) makes every spec of the new file here:
@@ -62,11 +67,9 @@ def on_source_deleted(sender: Any, source: Any, **kwargs: Any) -> None:
     image: its spec fields' and every recorded one made from it (a template tag's)."""
     if not settings.IMAGEKIT_DELETE_CACHEFILES_WITH_ROW:
         return
-    for generator_id, group in iter_source_groups():
-        if group is sender:
-            file = ImageCacheFile(generator_registry.get(generator_id, source=source))
-            if file.name:
-                discard(file.name, file.storage)
+    for file in spec_files(sender, source):
+        if file.name:
+            discard(file.name, file.storage)
     for name in recorded_from(source.name):
         discard(name)
 
