@@ -25,6 +25,7 @@ from django.db.models.signals import (
 )
 
 from imagekit.signals import source_deleted, source_saved
+from imagekit.utils import get_nonabstract_descendants
 
 _DEFERRED: Any = object()
 
@@ -38,12 +39,6 @@ def _file_name(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
     return getattr(value, "name", None) or None
-
-
-def _python_subclasses(cls: type) -> Iterator[type]:
-    yield cls
-    for subclass in cls.__subclasses__():
-        yield from _python_subclasses(subclass)
 
 
 class ImageFieldSourceGroup:
@@ -60,7 +55,7 @@ class ImageFieldSourceGroup:
         self._connected: set[type] = set()
         # Signals are sent with the concrete class as sender, so each inheriting model (abstract
         # parent, multi-table child, proxy) is connected as it appears.
-        for model in _python_subclasses(model_class):
+        for model in get_nonabstract_descendants(model_class):
             self._connect(model)
         class_prepared.connect(self._class_prepared, weak=False)
 
