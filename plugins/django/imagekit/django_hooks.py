@@ -98,7 +98,10 @@ def ik_install_hint(kind: str, name: str) -> str | None:
 
 @hookimpl
 def ik_save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
-    return django_storages.save_cachefile(storage, name, content, replace)
+    # Any other storage is the host's to save into (it deletes the old file when replacing).
+    if not django_storages.writes_in_place(storage):
+        return None
+    return django_storages.save_atomically(storage, name, content, replace=replace)
 
 
 @hookimpl

@@ -11,14 +11,6 @@ from typing import Any
 from django.core.files.storage import FileSystemStorage
 
 
-def save_cachefile(storage: Any, name: str, content: Any, replace: bool) -> str | None:
-    """Save into a storage that writes in place atomically; None for any other storage (the
-    host then deletes the old file when replacing, and calls ``save``)."""
-    if writes_in_place(storage):
-        return save_atomically(storage, name, content, replace=replace)
-    return None
-
-
 def writes_in_place(storage: Any) -> bool:
     """Whether ``storage`` saves as Django's ``FileSystemStorage`` does: in place, under the
     name given (or a free variant of it). A subclass choosing names or writing its own way is
