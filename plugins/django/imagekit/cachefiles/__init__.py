@@ -31,16 +31,8 @@ class ImageCacheFile(CacheFile, ImageFile):
     adapts Django's storages and signals to the host through hooks (``django_hooks``).
     """
 
-    def __init__(
-        self,
-        generator: Any,
-        name: str | None = None,
-        storage: Any = None,
-        cachefile_backend: Any = None,
-        cachefile_strategy: Any = None,
-    ) -> None:
-        # Django's File.__init__ would assign ``file`` and ``name``: both are computed here.
-        CacheFile.__init__(self, generator, name, storage, cachefile_backend, cachefile_strategy)
+    # CacheFile comes first so that its __init__ runs and Django's File.__init__ does not: that
+    # one would assign ``file`` and ``name``, which CacheFile computes.
 
     @property
     def closed(self) -> bool:

@@ -15,7 +15,7 @@ file); ``None`` means "known to be absent from the shared cache", so that key is
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from ik_defaults.cached_backends import prefetch_states
@@ -34,10 +34,8 @@ def use_cachefile_state_cache(
     the rows loaded so far are batched into it at its first unknown state."""
     page = active_page()
     with local_states(state_cache) as mapping:
-        if page is None:
-            yield mapping
-            return
-        with local_filler(lambda: page.fill(mapping)):
+        filler = nullcontext() if page is None else local_filler(lambda: page.fill(mapping))
+        with filler:
             yield mapping
 
 
