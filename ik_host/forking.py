@@ -16,6 +16,3 @@ def mark_fork_unsafe(library: str, why: str) -> None:
 def fork_unsafe() -> dict[str, str]:
     """The libraries in use here that a forked child could not use, with why."""
     return dict(_live)
-
-
-__all__ = ["fork_unsafe", "mark_fork_unsafe"]

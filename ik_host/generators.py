@@ -124,13 +124,3 @@ def match_ids(patterns: Iterable[str], ids: Iterable[str]) -> tuple[list[str], l
             unmatched.append(pattern)
         selected.update(dict.fromkeys(hits))
     return list(selected), unmatched
-
-
-__all__ = [
-    "GeneratorRegistry",
-    "SourceGroupRegistry",
-    "compile_pattern",
-    "generator_registry",
-    "match_ids",
-    "source_group_registry",
-]

@@ -10,7 +10,7 @@ from typing import Any
 
 from ik_host.cachefile import CacheFile
 from ik_host.errors import IKError, NotRegistered
-from ik_host.generators import generator_registry
+from ik_host.generators import generator_id_of, generator_registry
 from ik_host.paths import source_name
 from ik_host.plugins import get_plugin_manager
 from ik_host.registry import import_path
@@ -64,13 +64,12 @@ def describe(file: Any, *, force: bool = False, generator_id: str | None = None)
 
 def describe_generator(generator: Any, generator_id: str | None = None) -> dict[str, Any]:
     """``{"generator_id": ...}`` or ``{"generator_path": ...}``, with any ``generator_kwargs``."""
-    cls = type(generator)
     described: dict[str, Any] = {}
-    generator_id = generator_id or cls.__dict__.get("_ik_generator_id")
-    generator_id = generator_id or generator_registry.id_of(cls)
+    generator_id = generator_id or generator_id_of(generator)
     if generator_id is not None:
         described["generator_id"] = generator_id
     else:
+        cls = type(generator)
         path = f"{cls.__module__}.{cls.__qualname__}"
         try:
             importable = _imported(path) is cls
@@ -170,17 +169,3 @@ def rebuild(
 def prepare_worker() -> None:
     """Let every plugin ready this process for work (the Django app sets Django up)."""
     get_plugin_manager().hook.ik_prepare_worker()
-
-
-__all__ = [
-    "PAYLOAD_VERSION",
-    "CacheFileNameMismatch",
-    "PayloadError",
-    "SourceGone",
-    "describe",
-    "describe_generator",
-    "describe_source",
-    "open_source",
-    "prepare_worker",
-    "rebuild",
-]

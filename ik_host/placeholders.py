@@ -22,16 +22,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("ik_host.placeholders")
 
-__all__ = [
-    "NO_PLACEHOLDER",
-    "PLACEHOLDER_KINDS",
-    "Placeholder",
-    "ask_placeholder",
-    "placeholder_kind",
-    "placeholder_of",
-    "wanted_placeholder",
-]
-
 
 def placeholder_kind(kind: str | None = None) -> str | None:
     """``kind`` checked (None: the configured one); None for ``"none"``."""
