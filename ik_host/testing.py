@@ -14,14 +14,19 @@ from ik_host.plugins import IKPluginManager, make_plugin_manager, use_plugin_man
 from ik_host.specs import ImageSpec
 
 
-@pytest.fixture
-def ik_plugin_manager() -> Iterator[IKPluginManager]:
-    pm = make_plugin_manager()
+@contextmanager
+def _in_use(pm: IKPluginManager) -> Iterator[IKPluginManager]:
     use_plugin_manager(pm)
     try:
         yield pm
     finally:
         use_plugin_manager(None)
+
+
+@pytest.fixture
+def ik_plugin_manager() -> Iterator[IKPluginManager]:
+    with _in_use(make_plugin_manager()) as pm:
+        yield pm
 
 
 @pytest.fixture
@@ -38,12 +43,8 @@ def register_plugin(ik_plugin_manager: IKPluginManager) -> Callable[..., Any]:
 @contextmanager
 def only_plugins(*plugins: Any) -> Iterator[IKPluginManager]:
     """A manager holding exactly ``plugins`` (no entry points), in use until the block ends."""
-    pm = make_plugin_manager(load_entrypoints=False, plugins=plugins)
-    use_plugin_manager(pm)
-    try:
+    with _in_use(make_plugin_manager(load_entrypoints=False, plugins=plugins)) as pm:
         yield pm
-    finally:
-        use_plugin_manager(None)
 
 
 class Shrink:
