@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -35,7 +37,6 @@ from imagekit.management.jobs import (
     Item,
     Outcome,
     cachefile_of,
-    describe_error,
     display_source,
     failure,
     generate_items,
@@ -119,16 +120,15 @@ class Command(BaseCommand):
         self.fail_on_error = fail_on_error
         self.unmatched: list[str] = []
         groups = groups_by_id()
-        items = self.collect(self.selected_ids(generator_ids, groups), groups)
-        self.items = items
+        self.items = self.collect(self.selected_ids(generator_ids, groups), groups)
         self.outcomes: dict[int, Outcome] = {}
         self.interrupted = False
         if dry_run:
-            self.dry_run(items, force)
+            self.dry_run(force)
         elif enqueue:
-            self.enqueue(items, force)
+            self.enqueue(force)
         else:
-            self.generate(items, force, jobs or usable_cores())
+            self.generate(force, jobs or usable_cores())
         self.report(dry_run, enqueue)
 
     # -- what to make ------------------------------------------------------------------------------
@@ -158,74 +158,91 @@ class Command(BaseCommand):
 
     # -- the three modes ---------------------------------------------------------------------------
 
-    def generate(self, items: list[Item], force: bool, jobs: int) -> None:
+    def generate(self, force: bool, jobs: int) -> None:
         with_traceback = self.verbosity >= 3
-        reason = why_not_parallel() if jobs > 1 and len(items) > 1 else None
+        parallel = jobs > 1 and len(self.items) > 1
+        reason = why_not_parallel() if parallel else None
         if reason:
             self.log(2, f"generating in this process only: {reason}")
-        elif jobs > 1 and len(items) > 1 and start_method() == "spawn":
+        elif parallel and start_method() == "spawn":
             libraries = ", ".join(fork_unsafe())
             self.log(2, f"starting fresh worker processes: {libraries} cannot be forked")
-        with self.progress(len(items), "generating") as done:
-            if jobs > 1 and len(items) > 1 and reason is None:
-                run_parallel(items, force, min(jobs, len(items)), done, with_traceback)
+        with self.progress("generating") as done:
+            if parallel and reason is None:
+                run_parallel(self.items, force, min(jobs, len(self.items)), done, with_traceback)
             else:
-                for index, outcome in generate_items(items, force, with_traceback):
+                for index, outcome in generate_items(self.items, force, with_traceback):
                     done(index, outcome)
 
-    def enqueue(self, items: list[Item], force: bool) -> None:
+    def enqueue(self, force: bool) -> None:
         default = get_backend()
-        with self.progress(len(items), "enqueueing") as done:
-            for index, item in enumerate(items):
-                try:
-                    file = cachefile_of(item)
-                    backend = file.cachefile_backend
-                    if not hasattr(backend, "schedule"):
-                        backend = default
-                    if not hasattr(backend, "schedule"):
-                        raise CommandError(
-                            f"--async needs a backend that enqueues, but {item.generator_id} "
-                            f"uses {backend!r} and IMAGEKIT_DEFAULT_CACHEFILE_BACKEND is "
-                            f"{default!r}; set it to 'celery', 'rq', 'dramatiq' or 'tasks' "
-                            "(pip install ik-backends-async)"
-                        )
-                    if not force and cachefile_exists(file):
-                        outcome = Outcome(EXISTED, file.name)
-                    elif backend.schedule(file, force):
-                        outcome = Outcome(ENQUEUED, file.name)
-                    else:
-                        outcome = Outcome(ALREADY_SCHEDULED, file.name)
-                except CommandError:
-                    raise
-                except Exception as exc:
-                    outcome = failure(exc, self.verbosity >= 3)
+
+        def schedule(item: Item, file: Any) -> str:
+            backend = file.cachefile_backend
+            if not hasattr(backend, "schedule"):
+                backend = default
+            if not hasattr(backend, "schedule"):
+                raise CommandError(
+                    f"--async needs a backend that enqueues, but {item.generator_id} "
+                    f"uses {backend!r} and IMAGEKIT_DEFAULT_CACHEFILE_BACKEND is "
+                    f"{default!r}; set it to 'celery', 'rq', 'dramatiq' or 'tasks' "
+                    "(pip install ik-backends-async)"
+                )
+            if not force and cachefile_exists(file):
+                return EXISTED
+            return ENQUEUED if backend.schedule(file, force) else ALREADY_SCHEDULED
+
+        with self.progress("enqueueing") as done:
+            for index, outcome in self.each_file(schedule, self.verbosity >= 3):
                 done(index, outcome)
 
-    def dry_run(self, items: list[Item], force: bool) -> None:
-        for index, item in enumerate(items):
+    def dry_run(self, force: bool) -> None:
+        def plan(item: Item, file: Any) -> str:
+            if not force and cachefile_exists(file):
+                return EXISTED
+            self.stdout.write(f"{item.generator_id} {display_source(item.source)} -> {file.name}")
+            return WOULD_GENERATE
+
+        for index, outcome in self.each_file(plan, with_traceback=False):
+            self.outcomes[index] = outcome
+
+    def each_file(
+        self, status_of: Callable[[Item, Any], str], with_traceback: bool
+    ) -> Iterator[tuple[int, Outcome]]:
+        """Each item's outcome: the status ``status_of`` gives its cache file, or its failure.
+        A ``CommandError`` is the whole run's, not the item's: it ends the command."""
+        for index, item in enumerate(self.items):
             try:
                 file = cachefile_of(item)
-                if not force and cachefile_exists(file):
-                    outcome = Outcome(EXISTED, file.name)
-                else:
-                    outcome = Outcome(WOULD_GENERATE, file.name)
-                    self.stdout.write(
-                        f"{item.generator_id} {display_source(item.source)} -> {file.name}"
-                    )
+                outcome = Outcome(status_of(item, file), file.name)
+            except CommandError:
+                raise
             except Exception as exc:
-                outcome = Outcome(FAILED, cause=describe_error(exc))
-            self.outcomes[index] = outcome
+                outcome = failure(exc, with_traceback)
+            yield index, outcome
 
     # -- output ------------------------------------------------------------------------------------
 
-    def progress(self, total: int, description: str) -> Any:
-        return _Recorder(self, total, description)
+    @contextmanager
+    def progress(self, description: str) -> Iterator[Callable[[int, Outcome], None]]:
+        """Records outcomes and moves the progress bar; Ctrl-C ends the work, not the report."""
+        stream = getattr(self.stderr, "_out", self.stderr)  # the raw stream, unwrapped
+        bar = make_progress(len(self.items), stream, description)
 
-    def record(self, index: int, outcome: Outcome) -> None:
-        self.outcomes[index] = outcome
-        if outcome.status in (GENERATED, ENQUEUED) and self.verbosity >= 2:
-            item = self.items[index]
-            self.stdout.write(f"  {display_source(item.source)} -> {outcome.name}")
+        def done(index: int, outcome: Outcome) -> None:
+            with bar.printing():
+                self.outcomes[index] = outcome
+                if outcome.status in (GENERATED, ENQUEUED) and self.verbosity >= 2:
+                    source = display_source(self.items[index].source)
+                    self.stdout.write(f"  {source} -> {outcome.name}")
+            bar.update(1)
+
+        try:
+            yield done
+        except KeyboardInterrupt:
+            self.interrupted = True  # the summary is still written, then the command fails
+        finally:
+            bar.close()
 
     def report(self, dry_run: bool, enqueue: bool) -> None:
         counts = Counter(outcome.status for outcome in self.outcomes.values())
@@ -274,30 +291,6 @@ class Command(BaseCommand):
             self.stdout.write(message)
 
 
-class _Recorder:
-    """Records outcomes and moves the progress bar; Ctrl-C ends the work, not the report."""
-
-    def __init__(self, command: Command, total: int, description: str) -> None:
-        self.command = command
-        stream = getattr(command.stderr, "_out", command.stderr)  # the raw stream, unwrapped
-        self.bar = make_progress(total, stream, description)
-
-    def __call__(self, index: int, outcome: Outcome) -> None:
-        with self.bar.printing():
-            self.command.record(index, outcome)
-        self.bar.update(1)
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
-        self.bar.close()
-        if kind is KeyboardInterrupt:
-            self.command.interrupted = True
-            return True  # the summary is still written, then the command fails
-        return False
-
-
 def groups_by_id() -> dict[str, list[Any]]:
     """The registered source groups, by generator id, in registration order.
 
@@ -309,4 +302,4 @@ def groups_by_id() -> dict[str, list[Any]]:
     return dict(groups)
 
 
-__all__ = ["Command", "describe_error", "groups_by_id"]
+__all__ = ["Command", "groups_by_id"]
