@@ -11,6 +11,7 @@ generates through the cache files' backends.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -174,15 +175,18 @@ def run_chunk(
 ) -> list[tuple[int, Outcome]]:
     """Generate a chunk of payloads in a worker process."""
     rebuilder = Rebuilder()
-    try:
+    with contextlib.suppress(Exception):  # each payload reports its own error below
         rebuilder.prefetch(payload for _, payload in chunk)
-    except Exception:  # each payload reports its own error below
-        pass
     opened: dict[int, Any] = {}
 
     def build(payload: dict[str, Any]) -> ImageCacheFile:
         file = rebuilder.cachefile(payload, check_name=False)
-        _keep_open(getattr(file.generator, "source", None), opened)
+        # Opened once for all the specs of this chunk that use it, closed at the end.
+        source = getattr(file.generator, "source", None)
+        if source is not None and id(source) not in opened and getattr(source, "closed", False):
+            with contextlib.suppress(Exception):  # generating will report it, naming the source
+                source.open("rb")
+                opened[id(source)] = source
         return file
 
     results = []
@@ -200,17 +204,6 @@ def _record(finished: Iterable[Future[Any]], done: Callable[[int, Outcome], None
     for future in finished:
         for index, outcome in future.result():
             done(index, outcome)
-
-
-def _keep_open(source: Any, opened: dict[int, Any]) -> None:
-    """Open a source once for all the specs of this chunk that use it."""
-    if source is None or id(source) in opened or not getattr(source, "closed", False):
-        return
-    try:
-        source.open("rb")
-    except Exception:  # generating will report it, naming the source
-        return
-    opened[id(source)] = source
 
 
 Entry = tuple[int, dict[str, Any]]
@@ -289,21 +282,3 @@ def run_parallel(
     here = [items[index] for index in local]
     for position, outcome in generate_items(here, force, with_traceback):
         done(local[position], outcome)
-
-
-__all__ = [
-    "FAILED",
-    "Item",
-    "Outcome",
-    "cachefile_of",
-    "describe_error",
-    "display_source",
-    "generate_items",
-    "generate_together",
-    "payload_for",
-    "run_chunk",
-    "run_parallel",
-    "share_cores",
-    "start_method",
-    "why_not_parallel",
-]

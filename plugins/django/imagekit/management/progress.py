@@ -6,8 +6,7 @@ in tests gets no bar either.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 
@@ -37,14 +36,11 @@ class Progress:
         if self.bar is not None:
             self.bar.update(count)
 
-    @contextmanager
-    def printing(self) -> Iterator[None]:
+    def printing(self) -> AbstractContextManager[Any]:
         """Wrap other output to the terminal so that the bar does not garble it."""
         if self.bar is None:
-            yield
-            return
-        with self.bar.external_write_mode(file=self.stream):
-            yield
+            return nullcontext()
+        return self.bar.external_write_mode(file=self.stream)
 
     def close(self) -> None:
         if self.bar is not None:
