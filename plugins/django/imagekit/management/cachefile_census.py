@@ -49,22 +49,24 @@ def expected_files() -> Expected:
     return expected
 
 
-def record_rows(**filters: Any) -> Iterator[Any]:
-    """The records (``CacheFileRecord`` rows) matching ``filters``, in name order."""
+def records(*, write: bool = False) -> Any:
+    """The records (``CacheFileRecord`` rows), on the database the routers choose."""
     model = record_model()
-    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-    yield from model.objects.using(alias).filter(**filters).order_by("name").iterator()
+    route = router.db_for_write if write else router.db_for_read
+    return model.objects.using(route(model) or DEFAULT_DB_ALIAS)
+
+
+def record_rows() -> Iterator[Any]:
+    """The records, in name order."""
+    yield from records().order_by("name").iterator()
 
 
 def existing_names(names: Iterable[str]) -> set[str]:
     """Those of ``names`` whose record says the file exists."""
-    model = record_model()
-    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-    by_key = {record_key(name): name for name in names}
-    keys = list(by_key)
+    keys = [record_key(name) for name in names]
     found: set[str] = set()
     for start in range(0, len(keys), CHUNK):
-        rows = model.objects.using(alias).filter(
+        rows = records().filter(
             key__in=keys[start : start + CHUNK], state=CacheFileState.EXISTS.value
         )
         found.update(rows.values_list("name", flat=True))
@@ -74,14 +76,11 @@ def existing_names(names: Iterable[str]) -> set[str]:
 def discard(name: str, storage: Any = None) -> None:
     """Delete cache file ``name`` from ``storage`` (the configured one by default), its record
     and its state: the next access makes it again, if anything still asks for it."""
-    config = get_config()
-    storage = storage if storage is not None else config.storage
+    storage = storage if storage is not None else get_config().storage
     storage.delete(name)
-    model = record_model()
-    alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
-    model.objects.using(alias).filter(key=record_key(name)).delete()
-    backend = _cached_backend()
-    if backend is not None:
+    records(write=True).filter(key=record_key(name)).delete()
+    backend = get_backend()
+    if isinstance(backend, CachedFileBackend):  # it keeps states in a state cache
         backend.cache_delete(backend.get_key(Named(name)))
 
 
@@ -90,9 +89,3 @@ class Named:
     """A cache file known by its name only (``ik_host.protocols.NamedFile``)."""
 
     name: str
-
-
-def _cached_backend() -> CachedFileBackend | None:
-    """The configured backend when it keeps states in a state cache, else None."""
-    backend = get_backend()
-    return backend if isinstance(backend, CachedFileBackend) else None

@@ -15,14 +15,14 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Count, Sum
 
 from ik_host.state_records import CacheFileState, StateRecord
-from imagekit.cachefiles.record_table import record_model, record_store
-from imagekit.management.cachefile_census import existing_names, expected_files
+from imagekit.cachefiles.record_table import record_store
+from imagekit.management.cachefile_census import existing_names, expected_files, records
 
 COLUMNS = ("existing", "missing", "failed", "scheduled", "bytes")
+COLUMN_OF_STATE = {"exists": "existing", "failed": "failed", "scheduled": "scheduled"}
 
 logger = logging.getLogger("imagekit.management.status")
 UNKNOWN = "(no generator id)"
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps({"generators": counts, "total": total}, indent=2))
         else:
-            self.stdout.write(table(counts))
+            self.stdout.write(table(counts, total))
         logger.info(
             "imagekit_status: %s",
             ", ".join(f"{total[column]} {column}" for column in COLUMNS),
@@ -73,19 +73,10 @@ class Command(BaseCommand):
 
 def recorded_counts() -> dict[str, dict[str, int]]:
     """Files and bytes per generator id and state, from the records: one query."""
-    model = record_model()
-    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
-    rows = (
-        model.objects.using(alias)
-        .values("generator_id", "state")
-        .annotate(files=Count("key"), size=Sum("size"))
-        .order_by()
-    )
-    for row in rows:
-        column = {"exists": "existing", "failed": "failed", "scheduled": "scheduled"}.get(
-            row["state"]
-        )
+    rows = records().values("generator_id", "state")
+    for row in rows.annotate(files=Count("key"), size=Sum("size")).order_by():
+        column = COLUMN_OF_STATE.get(row["state"])
         counts_of = counts[row["generator_id"] or UNKNOWN]
         if column is not None:
             counts_of[column] += row["files"]
@@ -103,18 +94,15 @@ def found_in_storage(files: list[Any]) -> set[str]:
     return found
 
 
-def table(counts: dict[str, dict[str, int]]) -> str:
-    """The counts as aligned columns, one generator id per line, and a total."""
+def table(counts: dict[str, dict[str, int]], total: dict[str, int]) -> str:
+    """The counts as aligned columns, one generator id per line, and the total."""
+    rows = [*sorted(counts.items()), ("total", total)]
+    lines = [(label, *(str(row[column]) for column in COLUMNS)) for label, row in rows]
     header = ("generator id", *COLUMNS)
-    lines = [
-        (generator_id, *(str(row[column]) for column in COLUMNS))
-        for generator_id, row in sorted(counts.items())
-    ]
-    total = ("total", *(str(sum(row[c] for row in counts.values())) for c in COLUMNS))
-    widths = [max(len(line[i]) for line in [header, *lines, total]) for i in range(len(header))]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
 
     def format_line(line: tuple[str, ...]) -> str:
         cells = [cell.rjust(width) for cell, width in zip(line, widths, strict=True)]
         return "  ".join([line[0].ljust(widths[0]), *cells[1:]])
 
-    return "\n".join(format_line(line) for line in [header, *lines, total])
+    return "\n".join(format_line(line) for line in [header, *lines])
