@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,11 +79,7 @@ class Command(BaseCommand):
             "--force", action="store_true", help="regenerate files that already exist"
         )
         parser.add_argument(
-            "-j",
-            "--jobs",
-            type=positive_int,
-            default=None,
-            metavar="N",
+            "-j", "--jobs", type=positive_int, metavar="N",
             help="generate in N processes (default: one per core)",
         )
         parser.add_argument(
@@ -125,11 +121,13 @@ class Command(BaseCommand):
         self.interrupted = False
         if dry_run:
             self.dry_run(force)
+            self.report(WOULD_GENERATE, "to generate")
         elif enqueue:
             self.enqueue(force)
+            self.report(ENQUEUED, "enqueued")
         else:
             self.generate(force, jobs or usable_cores())
-        self.report(dry_run, enqueue)
+            self.report(GENERATED, "generated")
 
     # -- what to make ------------------------------------------------------------------------------
 
@@ -244,10 +242,10 @@ class Command(BaseCommand):
         finally:
             bar.close()
 
-    def report(self, dry_run: bool, enqueue: bool) -> None:
+    def report(self, made: str, label: str) -> None:
+        """Each failure on stderr, then how many were ``made`` (called ``label``) and why not."""
         counts = Counter(outcome.status for outcome in self.outcomes.values())
-        for index in sorted(self.outcomes):
-            outcome = self.outcomes[index]
+        for index, outcome in sorted(self.outcomes.items()):
             if outcome.status == FAILED:
                 item = self.items[index]
                 self.stderr.write(
@@ -255,13 +253,7 @@ class Command(BaseCommand):
                 )
                 if outcome.details:
                     self.stderr.write(outcome.details)
-        if dry_run:
-            parts = [f"{counts[WOULD_GENERATE]} to generate"]
-        elif enqueue:
-            parts = [f"{counts[ENQUEUED]} enqueued"]
-        else:
-            parts = [f"{counts[GENERATED]} generated"]
-        parts.append(f"{counts[FAILED]} failed")
+        parts = [f"{counts[made]} {label}", f"{counts[FAILED]} failed"]
         if counts[EXISTED]:
             parts.append(f"{counts[EXISTED]} already existed")
         if counts[ALREADY_SCHEDULED]:
@@ -278,12 +270,12 @@ class Command(BaseCommand):
                 f"interrupted after {len(self.outcomes)} of {len(self.items)} files; run the "
                 "command again to make the rest (files already made are kept)"
             )
-        if self.fail_on_error and (counts[FAILED] or self.unmatched):
-            problems = []
-            if counts[FAILED]:
-                problems.append(f"{counts[FAILED]} cache file(s) could not be generated")
-            if self.unmatched:
-                problems.append(f"{len(self.unmatched)} id(s) or glob(s) matched nothing")
+        problems = []
+        if counts[FAILED]:
+            problems.append(f"{counts[FAILED]} cache file(s) could not be generated")
+        if self.unmatched:
+            problems.append(f"{len(self.unmatched)} id(s) or glob(s) matched nothing")
+        if self.fail_on_error and problems:
             raise CommandError(f"{' and '.join(problems)}; see above")
 
     def log(self, level: int, message: str) -> None:
@@ -296,10 +288,10 @@ def groups_by_id() -> dict[str, list[Any]]:
 
     Asked afresh on each run: apps register groups as they load.
     """
-    groups: dict[str, list[Any]] = defaultdict(list)
+    groups: dict[str, list[Any]] = {}
     for generator_id, group in iter_source_groups():
-        groups[generator_id].append(group)
-    return dict(groups)
+        groups.setdefault(generator_id, []).append(group)
+    return groups
 
 
 __all__ = ["Command", "groups_by_id"]
