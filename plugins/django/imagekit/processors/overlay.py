@@ -1,9 +1,7 @@
 """``imagekit.processors.overlay``: pilkit's overlay processors, from ``ik-processors-pilkit``.
 
-This module is that plugin's ``ik_processors_pilkit.pilkit_overlay`` itself, not a copy of its
-names, as ``pilkit.processors.overlay`` is the module pilkit's classes live in: patching a name
-here (as pilkit's and users' tests patch ``SmartResize``) changes what the module's own code
-(such as ``Thumbnail``) uses.
+This module is ``ik_processors_pilkit.pilkit_overlay`` itself, for the reason
+``imagekit.processors.base`` gives.
 """
 
 from __future__ import annotations
