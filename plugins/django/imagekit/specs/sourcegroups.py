@@ -101,11 +101,9 @@ class ImageFieldSourceGroup:
     def _compare(
         self, instance: models.Model, created: bool = False, raw: bool = False, **kwargs: Any
     ) -> None:
-        if raw:
-            return  # fixtures load rows as they are; their files may not even exist yet
         value = instance.__dict__.get(self.image_field, _DEFERRED)
-        if value is _DEFERRED:
-            return
+        if raw or value is _DEFERRED:
+            return  # fixtures load rows as they are; their files may not even exist yet
         name = _file_name(value)
         previous = instance.__dict__.get(self._memo)
         written = instance.__dict__.pop(self._written, False)
