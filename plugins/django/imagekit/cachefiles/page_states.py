@@ -119,7 +119,6 @@ def end_page(**kwargs: Any) -> None:
 
 
 def active_page() -> PageStates | None:
-    """The page of the request being handled, if any."""
     return _page.get()
 
 

@@ -132,7 +132,6 @@ class SpecHost:
         register.generator(spec_id, self.spec)
 
     def get_spec(self, source: Any) -> Any:
-        """A spec instance for ``source``."""
         if self.spec_id is not None:
             return generator_registry.get(self.spec_id, source=source)
         if self.spec is None:
