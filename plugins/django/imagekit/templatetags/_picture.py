@@ -15,7 +15,7 @@ from ik_pictures.pictures import Candidate, PictureSet
 from imagekit.picture_sets import django_picture_set, parse_widths
 from imagekit.templatetags._html import attributes
 from imagekit.templatetags._sizes import parse_size
-from imagekit.templatetags._syntax import SourceSizeNode, parse_tag, resolve_all
+from imagekit.templatetags._syntax import SourceSizeNode, TagArguments, parse_tag, resolve_all
 
 # The tag's own keywords; any other is passed to the generator (anchor, crop, upscale...).
 PICTURE_KEYWORDS = ("widths", "formats", "sizes", "placeholder")
@@ -24,6 +24,13 @@ _RESERVED = ("source", "width", "height", "format")
 
 class PictureNode(SourceSizeNode):
     usage = "{% picture '640x480' source %} or {% picture 'myapp:gen' '640x480' source %}"
+
+    def __init__(self, args: TagArguments) -> None:
+        super().__init__(args)
+        args.refuse_keywords(_RESERVED, "the tag itself")
+        args.check_literal(self.size, parse_size)
+        if "widths" in self.keywords:
+            args.check_literal(self.keywords["widths"], parse_widths)
 
     def render(self, context: Context) -> str:
         pictures = self.picture_set(context)
@@ -96,11 +103,5 @@ def _element(tag: str, attrs: Mapping[str, Any]) -> str:
 def picture(parser: Parser, token: Token) -> PictureNode:
     """``{% picture ['generator:id'] 'WxH' source [widths= formats= sizes= placeholder=
     anchor= crop=...] [-- attr=value...] [as var] %}``."""
-    args = parse_tag(parser, token)
-    node = PictureNode(args)
-    args.refuse_keywords(_RESERVED, "the tag itself")
-    args.check_literal(node.size, parse_size)
-    if "widths" in args.keywords:
-        args.check_literal(args.keywords["widths"], parse_widths)
-    return node
+    return PictureNode(parse_tag(parser, token))
 

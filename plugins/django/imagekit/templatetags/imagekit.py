@@ -56,6 +56,12 @@ _THUMBNAIL_RESERVED = ("source", "width", "height")
 
 class GenerateImageNode(TagNode):
     def __init__(self, args: TagArguments) -> None:
+        if len(args.positional) != 1:
+            raise args.error(
+                f"expects one positional argument, the id of a registered generator (e.g. "
+                f"'myapp:thumbnail'), then name=value arguments such as source=...; got "
+                f"{len(args.positional)} positional arguments"
+            )
         super().__init__(args)
         self.generator_id = args.positional[0]
 
@@ -70,14 +76,7 @@ class GenerateImageNode(TagNode):
 @register.tag
 def generateimage(parser: Parser, token: Token) -> GenerateImageNode:
     """``{% generateimage 'id' name=value... [-- attr=value...] [as var] %}``."""
-    args = parse_tag(parser, token)
-    if len(args.positional) != 1:
-        raise args.error(
-            f"expects one positional argument, the id of a registered generator (e.g. "
-            f"'myapp:thumbnail'), then name=value arguments such as source=...; got "
-            f"{len(args.positional)} positional arguments"
-        )
-    return GenerateImageNode(args)
+    return GenerateImageNode(parse_tag(parser, token))
 
 
 # -- thumbnail -----------------------------------------------------------------------------------
@@ -88,7 +87,16 @@ class ThumbnailNode(SourceSizeNode):
 
     def __init__(self, args: TagArguments) -> None:
         super().__init__(args)
+        args.check_literal(self.size, parse_size)
+        args.refuse_keywords(_THUMBNAIL_RESERVED, "the size and source arguments")
         self.srcset = self.keywords.pop("srcset", None)
+        if self.srcset is not None:
+            if self.as_var is not None:
+                raise args.error(
+                    "srcset= describes the <img> the tag outputs and cannot be combined with "
+                    "'as'; assign each size with its own tag instead"
+                )
+            args.check_literal(self.srcset, parse_densities)
 
     def render(self, context: Context) -> str:
         generator_id = (
@@ -136,16 +144,5 @@ def _srcset(file: Any, densities: list[float], at_density: Callable[[float], Any
 def thumbnail(parser: Parser, token: Token) -> ThumbnailNode:
     """``{% thumbnail ['generator:id'] 'WxH' source [name=value...] [-- attr=value...]
     [as var] %}``; ``srcset="1.5 2"`` adds a ``srcset`` for those pixel densities."""
-    args = parse_tag(parser, token)
-    node = ThumbnailNode(args)
-    args.check_literal(node.size, parse_size)
-    args.refuse_keywords(_THUMBNAIL_RESERVED, "the size and source arguments")
-    if node.srcset is not None:
-        if args.as_var is not None:
-            raise args.error(
-                "srcset= describes the <img> the tag outputs and cannot be combined with 'as'; "
-                "assign each size with its own tag instead"
-            )
-        args.check_literal(node.srcset, parse_densities)
-    return node
+    return ThumbnailNode(parse_tag(parser, token))
 
