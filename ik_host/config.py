@@ -17,9 +17,6 @@ class Limits:
     """The largest source accepted, checked before decoding; ``None``: no limit. The defaults suit
     public uploads (docs/settings.md)."""
 
-    # max_pixels is Pillow's own bomb limit (twice MAX_IMAGE_PIXELS), written out so the
-    # defaults stay plain numbers.
-
     max_pixels: int | None = 178_956_970  # 2 * PIL.Image.MAX_IMAGE_PIXELS: Pillow's bomb error
     max_bytes: int | None = 50 * 1024 * 1024
     max_frames: int | None = 1000
@@ -94,7 +91,6 @@ def _config_for(pm: IKPluginManager, generation: int) -> Config:
 
 
 def get_config() -> Config:
-    """The configuration in force: ``set_config``'s, else the ``ik_config`` hook's answer."""
     if _override is not None:
         return _override
     pm = get_plugin_manager()

@@ -99,23 +99,21 @@ def format_to_mimetype(format: str) -> str:
     return _writable(format).mimetype or "application/octet-stream"
 
 
+def _format_of(extension: str) -> str | None:
+    """The format of an image ``extension``; None for no extension or an unknown one."""
+    if not extension:
+        return None
+    try:
+        return extension_to_format(extension)
+    except UnknownExtension:
+        return None
+
+
 def suggest_extension(name: str | None, format: str | None) -> str:
     """The extension for a file in ``format``, keeping ``name``'s own if it already fits."""
     original = os.path.splitext(name or "")[1].lower()
     if not format:
         # Kept only when it is an image extension: a source's name may be anything at all.
-        if not original:
-            return ""
-        try:
-            extension_to_format(original)
-        except UnknownExtension:
-            return ""
-        return original
+        return original if _format_of(original) else ""
     fmt = normalize_format(format)
-    if original:
-        try:
-            if extension_to_format(original) == fmt:
-                return original
-        except UnknownExtension:
-            pass
-    return format_to_extension(fmt)
+    return original if _format_of(original) == fmt else format_to_extension(fmt)

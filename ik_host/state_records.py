@@ -32,12 +32,8 @@ class StateRecord(NamedTuple):
     placeholder: Placeholder | None = None
 
     def dump(self) -> str | tuple[Any, ...]:
-        if self.placeholder is not None:
-            return (
-                self.state.value,
-                *self[1:5],
-                self.placeholder.dump(),
-            )  # older readers take the first five
+        if self.placeholder is not None:  # older readers take the first five
+            return (self.state.value, *self[1:5], self.placeholder.dump())
         if self.width is None and self.height is None and self.size is None and not self.error:
             return self.state.value
         return (self.state.value, self.width, self.height, self.size, self.error)
