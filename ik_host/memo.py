@@ -18,7 +18,6 @@ class ClearingMemo(dict[Hashable, Value], Generic[Value]):
         self.limit = limit
 
     def keep(self, key: Hashable, value: Value) -> Value:
-        """Remember ``value`` for ``key`` and return it."""
         if len(self) >= self.limit:
             self.clear()
         self[key] = value
