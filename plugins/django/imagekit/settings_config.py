@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,7 +30,15 @@ def build_config() -> Config:
     Component settings are passed on as written (short names or dotted paths): the host's
     registry resolves them, so there is one resolver.
     """
-    options = async_options()
+    options = {
+        name[len(ASYNC_PREFIX) :].lower(): getattr(django_settings, name)
+        for name in dir(django_settings)
+        if name.startswith(ASYNC_PREFIX)
+    }
+    image_output = {  # what the image engines read
+        "format_options": settings.IMAGEKIT_FORMAT_OPTIONS or {},
+        "color_management": settings.IMAGEKIT_COLOR_MANAGEMENT,
+    }
     return Config(
         cachefile_dir=settings.IMAGEKIT_CACHEFILE_DIR,
         backend=settings.IMAGEKIT_DEFAULT_CACHEFILE_BACKEND,
@@ -53,22 +59,6 @@ def build_config() -> Config:
             max_bytes=settings.IMAGEKIT_MAX_SOURCE_BYTES,
             max_frames=settings.IMAGEKIT_MAX_SOURCE_FRAMES,
         ),
-        extra={"image_output": image_output_options(), **({"async": options} if options else {})},
+        extra={"image_output": image_output, **({"async": options} if options else {})},
     )
 
-
-def image_output_options() -> dict[str, Any]:
-    """What the image engines read from ``Config.extra["image_output"]``."""
-    return {
-        "format_options": settings.IMAGEKIT_FORMAT_OPTIONS or {},
-        "color_management": settings.IMAGEKIT_COLOR_MANAGEMENT,
-    }
-
-
-def async_options() -> dict[str, Any]:
-    """The ``IMAGEKIT_ASYNC_*`` settings that are set, as the async backends' options."""
-    return {
-        name[len(ASYNC_PREFIX) :].lower(): getattr(django_settings, name)
-        for name in dir(django_settings)
-        if name.startswith(ASYNC_PREFIX)
-    }
