@@ -75,8 +75,6 @@ def _has_name(file: Any) -> bool:
     A cache file's truth would make it exist (and may even generate it); its source's name is
     the cheap question. A plain FieldFile is false when the field is empty.
     """
-    if file is None:
-        return False
     generator = getattr(file, "generator", None)
     if generator is not None and hasattr(generator, "source"):
         return bool(getattr(generator.source, "name", generator.source))
