@@ -128,12 +128,11 @@ class Rebuilder:
         for payload in payloads:
             source = payload.get("source") or {}
             if "model" in source:
-                model = self._model(source["model"])
-                wanted[source["model"]].add(model._meta.pk.to_python(source["pk"]))
+                label = source["model"]
+                pk = self._model(label)._meta.pk.to_python(source["pk"])
+                if (label, pk) not in self._rows:
+                    wanted[label].add(pk)
         for label, pks in wanted.items():
-            pks -= {pk for (known, pk) in self._rows if known == label}
-            if not pks:
-                continue
             found = self._model(label)._base_manager.in_bulk(list(pks))
             for pk in pks:
                 self._rows[(label, pk)] = found.get(pk)
