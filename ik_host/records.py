@@ -37,42 +37,49 @@ class Component:
         return normalize_name(self.name)
 
 
+@dataclass(frozen=True)
 class Processor(Component):
     """A processor class or factory (contract: ``ik_host.protocols.Processor``)."""
 
     kind: ClassVar[str] = "processor"
 
 
+@dataclass(frozen=True)
 class Namer(Component):
     """A cache-file namer, the callable itself (contract: ``ik_host.protocols.Namer``)."""
 
     kind: ClassVar[str] = "namer"
 
 
+@dataclass(frozen=True)
 class Strategy(Component):
     """A cache-file strategy class (contract: ``ik_host.protocols.Strategy``)."""
 
     kind: ClassVar[str] = "strategy"
 
 
+@dataclass(frozen=True)
 class Backend(Component):
     """A cache-file backend class (contract: ``ik_host.protocols.Backend``)."""
 
     kind: ClassVar[str] = "backend"
 
 
+@dataclass(frozen=True)
 class Storage(Component):
     """A storage class for cache files (contract: ``ik_host.protocols.Storage``)."""
 
     kind: ClassVar[str] = "storage"
 
 
+@dataclass(frozen=True)
 class StateCache(Component):
     """A state cache class (contract: ``ik_host.protocols.StateCache``)."""
 
     kind: ClassVar[str] = "state_cache"
 
 
+@dataclass(frozen=True)
 class Engine(Component):
     """An image engine class (contract: ``ik_host.protocols.Engine``)."""
 

@@ -104,8 +104,9 @@ class ThumbnailNode(SourceSizeNode):
         )
         width, height = parse_size(self.size.resolve(context))
         keywords = resolve_all(self.keywords, context)
-        check_options(keywords, "thumbnail")
-        _plain_strings(keywords)
+        if keywords:  # most tags have none, and this is every warm render
+            check_options(keywords, "thumbnail")
+            _plain_strings(keywords)
         densities = None
         if self.srcset is not None:
             asked = self.srcset.resolve(context)
