@@ -16,8 +16,8 @@
      ``python -m ik_host plugins`` lists exactly the installed plugins; with
      ``ik-strategy-optimistic`` uninstalled, naming it fails with its ``pip install`` hint and
      the rest still works; then every extra and every other plugin is installed and listed;
-   - ``ik-defaults`` and ``ik-processors-pilkit`` alone, without Django: a thumbnail from plain
-     Python.
+   - ``ik-defaults``, ``ik-processors-pilkit`` and ``ik-pictures`` alone, without Django: a
+     thumbnail and a picture set (its markup and JSON) from plain Python.
 
 Exits 0 when everything held, 1 with the failures listed otherwise. ``--only`` limits the run to
 the named distributions and their ``ik-*`` dependencies (the scenarios they allow).
@@ -56,8 +56,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SMOKE = Path(__file__).resolve().parent / "packaging_smoke"
 ENTRY_POINT_GROUP = "ik_host"
 DJANGO_DIST = "ik-django"
-# The Pillow engine and processors, and the default components: what plain Python needs.
-PLAIN_DISTS = ("ik-defaults", "ik-processors-pilkit")
+# The Pillow engine and processors, the default components and the picture sets: what plain
+# Python needs.
+PLAIN_DISTS = ("ik-defaults", "ik-processors-pilkit", "ik-pictures")
 OPTIONAL_DIST = "ik-strategy-optimistic"
 # Never part of a built tree: caches, environments and build output.
 IGNORED_NAMES = {
@@ -601,7 +602,7 @@ def plain_scenario(log: Log, dists: dict[str, Dist], wheels: Path, work: Path) -
 
     for name, body in [
         (f"install {' and '.join(PLAIN_DISTS)} alone from the wheels, no Django", install),
-        ("a thumbnail from plain Python", thumbnail),
+        ("a thumbnail and a picture set from plain Python", thumbnail),
     ]:
         if not log.stage(name, body):
             return

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Mapping
 from typing import Any
 
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
+
+from ik_pictures.picture_markup import attributes
 
 
 def dimensions(file: Any) -> tuple[int, int]:
@@ -31,22 +32,6 @@ def img_tag(attrs: Mapping[str, Any]) -> SafeString:
     ``html.escape``: Django's ``format_html`` costs more than the rest of a warm render.)
     """
     return mark_safe(f"<img{attributes(attrs)} />")
-
-
-def attributes(attrs: Mapping[str, Any]) -> str:
-    """`` a="v" b="w"``, every name and value escaped (see ``img_tag``)."""
-    return "".join(f' {_escaped_name(name)}="{_escaped(value)}"' for name, value in attrs.items())
-
-
-@functools.lru_cache(maxsize=256)  # a few names, written in templates
-def _escaped_name(name: Any) -> str:
-    return html.escape(str(name))
-
-
-def _escaped(value: Any) -> str:
-    if type(value) is int:  # width and height: digits need no escaping
-        return str(value)
-    return html.escape(str(value))
 
 
 def output(
