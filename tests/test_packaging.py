@@ -101,7 +101,7 @@ def test_the_check_passes_on_this_checkout(runs: dict[str, Run]) -> None:
         "Django smoke test",
         "plugins listed: exactly the installed ones",
         "ik-strategy-optimistic uninstalled: its hint, and the rest still works",
-        "a thumbnail from plain Python",
+        "a thumbnail and a picture set from plain Python",
     ):
         assert re.search(rf"^ok   {re.escape(stage)}", out, re.M), (stage, out)
 
