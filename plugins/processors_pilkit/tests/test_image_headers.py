@@ -16,6 +16,7 @@ from ik_processors_pilkit.image_headers import (
     may_have_alpha,
     sniff_format,
 )
+from plugins.processors_pilkit.tests.pilkit_cases import CountingStream
 
 
 def segment(marker: int, payload: bytes) -> bytes:
@@ -45,17 +46,6 @@ def png(*chunks: tuple[bytes, bytes], colour_type: int = 2) -> bytes:
 
 JFIF = segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0")
 COMMENT = segment(0xFE, b"x" * 20000)  # the frame lies past the first blocks read
-
-
-class CountingStream(io.BytesIO):
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
-        self.read_bytes = 0
-
-    def read(self, size: int | None = -1, /) -> bytes:
-        data = super().read(size)
-        self.read_bytes += len(data)
-        return data
 
 
 SIZES = {

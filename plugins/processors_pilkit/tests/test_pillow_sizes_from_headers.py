@@ -17,6 +17,7 @@ from PIL import Image, ImageCms
 from ik_host.errors import SourceImageError, SourceTooLarge
 from ik_processors_pilkit.image_headers import ImageHeader, header_size
 from ik_processors_pilkit.pillow_io import image_size
+from plugins.processors_pilkit.tests.pilkit_cases import CountingStream
 
 
 def encoded(size: tuple[int, int], format: str, mode: str = "RGB", **options) -> bytes:
@@ -137,17 +138,6 @@ TRANSPARENCY = {
 def test_transparency_is_read_as_pillow_wrote_it(data: bytes, alpha: bool) -> None:
     header = ImageHeader(io.BytesIO(data))
     assert header.may_have_alpha(header.format()) is alpha
-
-
-class CountingStream(io.BytesIO):
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
-        self.read_bytes = 0
-
-    def read(self, size: int | None = -1, /) -> bytes:
-        data = super().read(size)
-        self.read_bytes += len(data)
-        return data
 
 
 def test_a_cache_files_size_reads_a_few_kb_of_it() -> None:
