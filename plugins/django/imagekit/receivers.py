@@ -18,6 +18,7 @@ from ik_host.components import get_backend
 from ik_host.config import get_config, reset_config
 from ik_host.state_records import CacheFileState, StateRecord
 from ik_host.strategy_events import notify
+from ik_pictures.source_facts import forget_source_facts
 from ik_processors_pilkit.pillow_engine import decode_once
 from imagekit.cachefiles import ImageCacheFile, page_states
 from imagekit.cachefiles.record_table import DatabaseRecordStore, record_store
@@ -42,6 +43,7 @@ def on_source_saved(sender: Any, source: Any, replaced: bool = False, **kwargs: 
     files = spec_files(sender, source)
     if replaced:
         mark_stale(files, source.name)
+        forget_source_facts(source)  # its size and orientation may have changed too
     # A strategy that generates on save (Optimistic) makes every spec of the new file here:
     # it is decoded once for all of them.
     with decode_once([file.generator for file in files]):

@@ -83,6 +83,25 @@ def test_a_source_replaced_under_its_name_makes_its_files_again(overwriting):
     )  # replaced in place: nothing saved beside
 
 
+def picture_img_size(profile):
+    html = Template("{% load imagekit %}{% picture '200x' profile.avatar %}").render(
+        Context({"profile": profile})
+    )
+    img = html.split("<img ")[1]
+    return img.split('width="')[1].split('"')[0], img.split('height="')[1].split('"')[0]
+
+
+def test_a_replaced_source_gives_pictures_of_its_new_shape(overwriting):
+    Profile().avatar.save("shape.jpg", image_content("shape.jpg", size=(400, 400)))
+    assert picture_img_size(Profile.objects.get()) == ("200", "200")
+
+    profile = Profile.objects.get()
+    profile.avatar.save("shape.jpg", image_content("shape.jpg", size=(400, 100)))
+
+    # The header read for the first picture is not reused for the new file of that name.
+    assert picture_img_size(Profile.objects.get()) == ("200", "50")
+
+
 def test_saving_a_row_without_a_new_file_leaves_its_files_alone(overwriting):
     Profile().avatar.save("kept.jpg", image_content("kept.jpg"))
     profile = Profile.objects.get()

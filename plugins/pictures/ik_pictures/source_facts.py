@@ -59,9 +59,13 @@ def source_facts(
     return known
 
 
-def forget_source_facts() -> None:
-    """Drop what ``source_facts`` remembers (a source replaced under the same name)."""
-    _KNOWN.clear()
+def forget_source_facts(source: Any = None) -> None:
+    """Drop what ``source_facts`` remembers of ``source`` (one replaced under the same name),
+    or of every source."""
+    if source is None:
+        _KNOWN.clear()
+    else:
+        _KNOWN.pop(source_key(source, source_name(source)), None)
 
 
 def _declared_size(source: Any) -> tuple[int, int] | None:
