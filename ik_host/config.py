@@ -91,6 +91,7 @@ def _config_for(pm: IKPluginManager, generation: int) -> Config:
 
 
 def get_config() -> Config:
+    """The configuration in force: ``set_config``'s, else the ``ik_config`` hook's answer."""
     if _override is not None:
         return _override
     pm = get_plugin_manager()

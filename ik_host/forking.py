@@ -9,6 +9,7 @@ _live: dict[str, str] = {}
 
 
 def mark_fork_unsafe(library: str, why: str) -> None:
+    """Record that ``library`` is in use in this process and cannot survive ``fork()``."""
     _live[library] = why
 
 

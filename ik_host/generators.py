@@ -33,6 +33,7 @@ class GeneratorRegistry:
         del self._generators[id]
 
     def get_class(self, id: str) -> Any:  # noqa: A002
+        """The class registered as ``id``, not instantiated."""
         try:
             return self._generators[id]
         except KeyError:
@@ -45,12 +46,14 @@ class GeneratorRegistry:
             ) from None
 
     def get(self, id: str, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
+        """A new generator from the class registered as ``id``, made with the arguments."""
         return self.get_class(id)(*args, **kwargs)
 
     def get_ids(self) -> list[str]:
         return list(self._generators)
 
     def id_of(self, cls: Any) -> str | None:
+        """The first id ``cls`` is registered under, if any."""
         return next((gid for gid, known in self._generators.items() if known is cls), None)
 
     def __contains__(self, id: str) -> bool:  # noqa: A002
@@ -82,6 +85,7 @@ class SourceGroupRegistry:
         return list(self._groups.get(generator_id, ()))
 
     def items(self) -> list[tuple[str, Any]]:
+        """Every ``(generator_id, group)`` pair, in registration order."""
         return [(gid, group) for gid, groups in self._groups.items() for group in groups]
 
 

@@ -74,6 +74,7 @@ class Registry:
         return sorted(self._entries.values(), key=lambda entry: entry.component.name)
 
     def get(self, name: str) -> Component:
+        """The record registered under ``name`` or one of its aliases."""
         key = self._aliases.get(name) or normalize_name(name)
         entry = self._entries.get(key)
         if entry is None:
@@ -171,6 +172,7 @@ def _registries_for(pm: IKPluginManager, generation: int) -> Registries:
 
 
 def get_registry(kind: str | None = None) -> Any:
+    """The registries of the plugin manager in use, or one kind's registry."""
     pm = get_plugin_manager()
     registries = _registries_for(pm, pm.generation)
     return registries if kind is None else registries[kind]

@@ -171,6 +171,7 @@ class ImageSpec:
 
 
 def is_closed(source: Any) -> bool:
+    """Whether ``source`` is a closed file (one that generating it opens)."""
     return bool(getattr(source, "closed", False))
 
 

@@ -20,6 +20,7 @@ class DictStrategy:
 
 
 def notify(strategy: Any, event: str, file: Any) -> None:
+    """Call ``strategy.<event>(file)`` if the strategy defines it."""
     callback = getattr(strategy, event, None)
     if callback is not None:
         callback(file)
