@@ -103,7 +103,9 @@ class ImageFieldSourceGroup:
     ) -> None:
         value = instance.__dict__.get(self.image_field, _DEFERRED)
         if raw or value is _DEFERRED:
-            return  # fixtures load rows as they are; their files may not even exist yet
+            # Fixtures load rows as they are (their files may not even exist yet); a deferred
+            # field was not loaded, so there is nothing to compare.
+            return
         name = _file_name(value)
         previous = instance.__dict__.get(self._memo)
         written = instance.__dict__.pop(self._written, False)
